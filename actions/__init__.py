@@ -1,0 +1,1 @@
+"""rasa-sdk actions: thin adapters from Rasa to the domain core in bot/."""

@@ -1,0 +1,1 @@
+"""The FastAPI gateway: channels, /api/v1/*, conversation state."""

@@ -1,0 +1,30 @@
+"""Alembic environment: uses the caller's connection, or the configured database."""
+
+from alembic import context
+
+import api.conversations.models  # noqa: F401  (registers the tables)
+from api.config import get_settings
+from api.database import Base, make_engine
+
+target_metadata = Base.metadata
+
+
+def run_migrations() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        engine = make_engine(get_settings().database_url)
+        with engine.begin() as connection:
+            _run(connection)
+        engine.dispose()
+    else:
+        _run(connection)
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    # Batch mode lets the same migrations alter tables on SQLite.
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()

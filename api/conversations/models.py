@@ -1,0 +1,60 @@
+"""Conversations and their messages, as the gateway stores them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.database import Base, UTCDateTime, utcnow
+
+
+class ConversationState(StrEnum):
+    BOT = "bot"  # the assistant answers
+    HUMAN = "human"  # handed off: messages go to the agent's ticket
+
+
+class MessageStatus(StrEnum):
+    RECEIVED = "received"  # stored, not answered yet
+    ANSWERED = "answered"  # the assistant answered it
+    NEEDS_FOLLOW_UP = "needs_follow_up"  # the assistant was down; a person follows up
+    SENT = "sent"  # an outgoing message that was delivered
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("channel", "sender"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    sender: Mapped[str] = mapped_column(String(128))
+    language: Mapped[str] = mapped_column(String(2))
+    # The language the user asked for in words or picked in the client; sticky.
+    chosen_language: Mapped[str | None] = mapped_column(String(2))
+    state: Mapped[ConversationState] = mapped_column(String(16), default=ConversationState.BOT)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_message_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="conversation", order_by="Message.id", cascade="all, delete-orphan"
+    )
+
+
+class Message(Base):
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    author: Mapped[str] = mapped_column(String(16))  # user | bot | agent | system
+    # Personal identity numbers, phone numbers and e-mail addresses are masked.
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(2))
+    language_source: Mapped[str | None] = mapped_column(String(16))
+    intent: Mapped[str | None] = mapped_column(String(64))
+    intent_confidence: Mapped[float | None]
+    status: Mapped[MessageStatus] = mapped_column(String(24), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")

@@ -1,0 +1,54 @@
+"""Public JSON of the chat endpoint; field names are the spec's."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot.language import Lang
+
+Channel = Literal["web", "telegram", "sms", "voice"]
+
+
+class ChatRequest(BaseModel):
+    """One message from a user."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    sender: str = Field(min_length=1, max_length=128, description="The user's id in the channel")
+    # The length limit is checked in the service, so the error can name it.
+    message: str = Field(description="What the user wrote")
+    channel: Channel = "web"
+    language: Lang | None = Field(default=None, description="The user's chosen language, if any")
+
+    @field_validator("sender")
+    @classmethod
+    def _printable_sender(cls, value: str) -> str:
+        if not value.isprintable():
+            raise ValueError("sender must be printable text")
+        return value
+
+
+class BotMessage(BaseModel):
+    text: str
+
+
+class Handoff(BaseModel):
+    ticket_id: str
+    queue: str
+    priority: int
+
+
+class ChatResponse(BaseModel):
+    """What the assistant answers to one message."""
+
+    sender: str
+    language: Lang
+    messages: list[BotMessage]
+    topic: str | None = None
+    handoff: Handoff | None = None
+    # Extra fields (the spec welcomes them): what the assistant understood.
+    intent: str | None = None
+    language_source: str | None = None
+    assistant_available: bool = True

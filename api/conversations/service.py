@@ -1,0 +1,193 @@
+"""Chat: decide the language, store the message, ask the assistant, store the answer.
+
+The user's message is committed before the assistant is asked, so nothing the
+user wrote is lost if Rasa or the action server is down; such messages are
+marked for follow-up and the user is told how else to reach support.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.assistant.client import AssistantReply, AssistantUnavailable, RasaClient
+from api.conversations.models import Conversation, Message, MessageStatus
+from api.conversations.schemas import BotMessage, ChatRequest, ChatResponse
+from api.database import utcnow
+from api.exceptions import InvalidInput
+from bot.language import LanguageDecision, choose_language, explicit_choice
+from bot.redaction import redact
+from bot.replies import reply
+
+log = logging.getLogger(__name__)
+
+# Control characters other than tab and newlines: invisible, and PostgreSQL
+# refuses NUL in text columns.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def find_conversation(*, db: Session, channel: str, sender: str) -> Conversation | None:
+    """The conversation of `sender` on `channel`, if there is one."""
+    query = select(Conversation).where(
+        Conversation.channel == channel, Conversation.sender == sender
+    )
+    return db.scalars(query).one_or_none()
+
+
+def _get_or_create(db: Session, channel: str, sender: str, language: str) -> Conversation:
+    conversation = find_conversation(db=db, channel=channel, sender=sender)
+    if conversation:
+        return conversation
+    conversation = Conversation(channel=channel, sender=sender, language=language)
+    db.add(conversation)
+    try:
+        db.commit()
+    except IntegrityError:  # the same sender's first two messages raced
+        db.rollback()
+        conversation = find_conversation(db=db, channel=channel, sender=sender)
+        assert conversation is not None
+    return conversation
+
+
+def decide_language(
+    *, text: str, request: ChatRequest, conversation: Conversation | None, channel_hint: str | None
+) -> LanguageDecision:
+    """The reply language: said in words > picked in the client > sticky choice > ..."""
+    choice = request.language or (conversation.chosen_language if conversation else None)
+    return choose_language(
+        text,
+        choice=choice,
+        channel_hint=channel_hint,
+        previous=conversation.language if conversation else None,
+    )
+
+
+def clean_message(*, text: str, language: str, max_chars: int) -> str:
+    """The message without control characters; InvalidInput if empty or too long."""
+    text = _CONTROL.sub("", text).strip()
+    if not text:
+        raise InvalidInput("error_message_empty", language)
+    if len(text) > max_chars:
+        raise InvalidInput("error_message_too_long", language, length=len(text), limit=max_chars)
+    return text
+
+
+def handle_chat(
+    *,
+    db: Session,
+    assistant: RasaClient,
+    request: ChatRequest,
+    max_chars: int,
+    channel_hint: str | None = None,
+) -> ChatResponse:
+    """Answer one user message (see the module docstring)."""
+    existing = find_conversation(db=db, channel=request.channel, sender=request.sender)
+    decision = decide_language(
+        text=request.message, request=request, conversation=existing, channel_hint=channel_hint
+    )
+    text = redact(clean_message(text=request.message, language=decision.language, max_chars=max_chars))
+    conversation = existing or _get_or_create(
+        db, request.channel, request.sender, decision.language
+    )
+    inbound = _record_inbound(db, conversation, request, text, decision)
+    metadata = {
+        "language": decision.language,
+        "language_source": decision.source,
+        "channel": request.channel,
+    }
+    try:
+        answer = assistant.send(
+            conversation_key=f"conv-{conversation.id}", text=text, metadata=metadata
+        )
+    except AssistantUnavailable as exc:
+        log.warning("assistant unavailable for conversation %s: %s", conversation.id, exc)
+        return _answer_unavailable(db, conversation, inbound, request.sender)
+    return _answer(db, conversation, inbound, answer, request.sender)
+
+
+def _record_inbound(
+    db: Session,
+    conversation: Conversation,
+    request: ChatRequest,
+    text: str,
+    decision: LanguageDecision,
+) -> Message:
+    said = explicit_choice(request.message)
+    if said or request.language:
+        conversation.chosen_language = said or request.language
+    conversation.language = decision.language
+    conversation.last_message_at = utcnow()
+    inbound = Message(
+        conversation=conversation,
+        author="user",
+        text=text,
+        language=decision.language,
+        language_source=decision.source,
+        status=MessageStatus.RECEIVED,
+    )
+    db.add(inbound)
+    db.commit()
+    return inbound
+
+
+def _answer(
+    db: Session,
+    conversation: Conversation,
+    inbound: Message,
+    answer: AssistantReply,
+    sender: str,
+) -> ChatResponse:
+    inbound.status = MessageStatus.ANSWERED
+    inbound.intent = answer.intent
+    inbound.intent_confidence = answer.intent_confidence
+    for text in answer.texts:
+        db.add(_outbound(conversation, "bot", text))
+    db.commit()
+    return ChatResponse(
+        sender=sender,
+        language=conversation.language,  # type: ignore[arg-type]
+        messages=[BotMessage(text=t) for t in answer.texts],
+        intent=answer.intent,
+        language_source=inbound.language_source,
+    )
+
+
+def _answer_unavailable(
+    db: Session, conversation: Conversation, inbound: Message, sender: str
+) -> ChatResponse:
+    inbound.status = MessageStatus.NEEDS_FOLLOW_UP
+    text = reply("assistant_unavailable", conversation.language)
+    db.add(_outbound(conversation, "system", text))
+    db.commit()
+    return ChatResponse(
+        sender=sender,
+        language=conversation.language,  # type: ignore[arg-type]
+        messages=[BotMessage(text=text)],
+        language_source=inbound.language_source,
+        assistant_available=False,
+    )
+
+
+def _outbound(conversation: Conversation, author: str, text: str) -> Message:
+    return Message(
+        conversation=conversation,
+        author=author,
+        text=text,
+        language=conversation.language,
+        status=MessageStatus.SENT,
+    )
+
+
+def messages_needing_follow_up(*, db: Session, limit: int = 100) -> list[Message]:
+    """User messages the assistant could not answer, oldest first."""
+    query = (
+        select(Message)
+        .where(Message.status == MessageStatus.NEEDS_FOLLOW_UP)
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    return list(db.scalars(query))

@@ -1,0 +1,168 @@
+"""Decide which language (sv, en, fi) a message is answered in.
+
+Precedence, highest first: the user's explicit choice (a language picked in
+the client, or a phrase such as "in English please"), the channel's hint
+(Telegram's language_code, a phone number's country code), detection
+restricted to sv/en/fi, the conversation's previous language, and `sv`.
+Messages that are too short or language-neutral ("ok", "2FA", a number)
+skip detection and so keep the conversation's language.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal, get_args
+
+import yaml
+
+Lang = Literal["sv", "en", "fi"]
+Source = Literal["choice", "channel", "detected", "previous", "default"]
+SUPPORTED: tuple[Lang, ...] = get_args(Lang)
+
+_DATA = Path(__file__).parent / "data" / "language.yml"
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class LanguageDecision:
+    """The language chosen for one message, and why."""
+
+    language: Lang
+    source: Source
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    """The tunable data of language decisions (bot/data/language.yml)."""
+
+    default: Lang
+    min_confidence: float
+    min_margin: float
+    min_letters: int
+    neutral_words: frozenset[str]
+    neutral_stems: tuple[str, ...]
+    neutral_phrases: tuple[str, ...]
+    choice_phrases: dict[str, Lang]
+
+
+def is_supported(value: str | None) -> bool:
+    """Whether `value` is one of the language ids sv, en, fi."""
+    return value in SUPPORTED
+
+
+@cache
+def load_rules(path: Path = _DATA) -> LanguageRules:
+    """Read and validate the language rules file once."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    choices: dict[str, Lang] = {}
+    for lang, phrases in raw["choice_phrases"].items():
+        if not is_supported(lang):
+            raise ValueError(f"{path}: unknown language {lang!r} in choice_phrases")
+        for phrase in phrases:
+            choices[_normalise(phrase)] = lang
+    if not is_supported(raw["default"]):
+        raise ValueError(f"{path}: default must be one of {SUPPORTED}")
+    return LanguageRules(
+        default=raw["default"],
+        min_confidence=float(raw["min_confidence"]),
+        min_margin=float(raw["min_margin"]),
+        min_letters=int(raw["min_letters"]),
+        neutral_words=frozenset(w.lower() for w in raw["neutral_words"]),
+        neutral_stems=tuple(s.lower() for s in raw["neutral_stems"]),
+        neutral_phrases=tuple(p.lower() for p in raw["neutral_phrases"]),
+        choice_phrases=choices,
+    )
+
+
+def _normalise(text: str) -> str:
+    """Lower case, NFC, punctuation dropped and whitespace folded."""
+    text = unicodedata.normalize("NFC", text).lower()
+    return " ".join(_WORD.findall(text))
+
+
+def explicit_choice(text: str, rules: LanguageRules | None = None) -> Lang | None:
+    """The language a message asks for in words ("på svenska", "in English please")."""
+    rules = rules or load_rules()
+    normalised = _normalise(text)
+    if not normalised or len(normalised.split()) > 6:
+        return None
+    return rules.choice_phrases.get(normalised)
+
+
+def significant_text(text: str, rules: LanguageRules | None = None) -> str:
+    """The part of a message that says something about its language."""
+    rules = rules or load_rules()
+    lowered = unicodedata.normalize("NFC", text).lower()
+    for phrase in rules.neutral_phrases:
+        lowered = lowered.replace(phrase, " ")
+    words = [
+        w
+        for w in _WORD.findall(lowered)
+        if not any(ch.isdigit() for ch in w)
+        and w not in rules.neutral_words
+        and not w.startswith(rules.neutral_stems)
+    ]
+    return " ".join(words)
+
+
+@cache
+def _detector():  # type: ignore[no-untyped-def]
+    # Imported lazily: building the detector loads the language models (~1 s).
+    from lingua import Language, LanguageDetectorBuilder
+
+    return (
+        LanguageDetectorBuilder.from_languages(Language.SWEDISH, Language.ENGLISH, Language.FINNISH)
+        .with_preloaded_language_models()
+        .build()
+    )
+
+
+_LINGUA_TO_ID: dict[str, Lang] = {"SWEDISH": "sv", "ENGLISH": "en", "FINNISH": "fi"}
+
+
+def detect(text: str, rules: LanguageRules | None = None) -> tuple[Lang, float] | None:
+    """Detect the language of `text`, or None when the text cannot tell."""
+    rules = rules or load_rules()
+    significant = significant_text(text, rules)
+    if sum(ch.isalpha() for ch in significant) < rules.min_letters:
+        return None
+    values = _detector().compute_language_confidence_values(significant)
+    best, runner_up = values[0], values[1]
+    if best.value < rules.min_confidence or best.value - runner_up.value < rules.min_margin:
+        return None
+    return _LINGUA_TO_ID[best.language.name], float(best.value)
+
+
+def warm_up() -> None:
+    """Load the detector now, so the first user does not wait for it."""
+    _detector()
+
+
+def choose_language(
+    text: str,
+    *,
+    choice: str | None = None,
+    channel_hint: str | None = None,
+    previous: str | None = None,
+    rules: LanguageRules | None = None,
+) -> LanguageDecision:
+    """Decide the reply language of one message (see the module docstring)."""
+    rules = rules or load_rules()
+    said = explicit_choice(text, rules)
+    if said:
+        return LanguageDecision(said, "choice")
+    if is_supported(choice):
+        return LanguageDecision(choice, "choice")  # type: ignore[arg-type]
+    if is_supported(channel_hint):
+        return LanguageDecision(channel_hint, "channel")  # type: ignore[arg-type]
+    detected = detect(text, rules)
+    if detected:
+        return LanguageDecision(detected[0], "detected", detected[1])
+    if is_supported(previous):
+        return LanguageDecision(previous, "previous")  # type: ignore[arg-type]
+    return LanguageDecision(rules.default, "default")

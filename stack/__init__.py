@@ -1,0 +1,1 @@
+"""Process orchestration for running the whole assistant locally and in tests."""

@@ -1,0 +1,192 @@
+"""Start, watch and stop the assistant's three processes: actions, Rasa, API.
+
+Used by `scripts/run` (python -m stack) and by the end-to-end tests, so both
+start exactly the same thing.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN_PYTHON = ROOT / ".venv" / "bin" / "python"
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+MODEL = ROOT / "models" / "viol3.tar.gz"
+LOGS = ROOT / "var" / "log"
+
+
+class StartupFailed(RuntimeError):
+    """A process exited or did not become ready in time."""
+
+
+@dataclass
+class Ports:
+    api: int = 8000
+    rasa: int = 5005
+    actions: int = 5055
+
+    @classmethod
+    def from_env(cls) -> Ports:
+        return cls(
+            api=int(os.environ.get("VIOL3_API_PORT", 8000)),
+            rasa=int(os.environ.get("VIOL3_RASA_PORT", 5005)),
+            actions=int(os.environ.get("VIOL3_ACTIONS_PORT", 5055)),
+        )
+
+
+@dataclass
+class Service:
+    name: str
+    command: list[str]
+    ready: Callable[[], bool]
+    env: dict[str, str] = field(default_factory=dict)
+    timeout: float = 180.0
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def log_path(self) -> Path:
+        return LOGS / f"{self.name}.log"
+
+    def start(self) -> None:
+        LOGS.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            env={**os.environ, **self.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so stop() reaches children
+        )
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise StartupFailed(f"{self.name} exited ({self.process.returncode}); {self.tail()}")
+            if self.ready():
+                return
+            time.sleep(0.5)
+        raise StartupFailed(f"{self.name} not ready after {self.timeout:.0f} s; {self.tail()}")
+
+    def stop(self, grace: float = 15.0) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def tail(self, lines: int = 25) -> str:
+        if not self.log_path.exists():
+            return "no log"
+        text = self.log_path.read_text(errors="replace").splitlines()[-lines:]
+        return f"last lines of {self.log_path}:\n" + "\n".join(text)
+
+
+def _answers(url: str, check: Callable[[httpx.Response], bool] = lambda r: r.is_success) -> bool:
+    try:
+        return check(httpx.get(url, timeout=2.0))
+    except httpx.HTTPError:
+        return False
+
+
+def rasa_env(actions_url: str) -> dict[str, str]:
+    """Environment for the Rasa server and Rasa CLI commands."""
+    return {
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONWARNINGS": "ignore",
+        "VIOL3_ACTION_SERVER_URL": actions_url,
+    }
+
+
+def build_services(
+    ports: Ports, *, token: str, database_url: str | None = None, model: Path = MODEL
+) -> list[Service]:
+    """The three services, in start order (actions first: Rasa calls them)."""
+    actions_url = f"http://127.0.0.1:{ports.actions}"
+    rasa_url = f"http://127.0.0.1:{ports.rasa}"
+    api_env = {
+        "VIOL3_RASA_URL": rasa_url,
+        "VIOL3_RASA_TOKEN": token,
+        "VIOL3_ACTION_SERVER_URL": actions_url,
+        "VIOL3_API_PORT": str(ports.api),
+    }
+    if database_url:
+        api_env["VIOL3_DATABASE_URL"] = database_url
+    return [
+        Service(
+            name="actions",
+            command=[str(MAIN_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
+                     "--port", str(ports.actions), "--quiet"],
+            ready=lambda: _answers(f"{actions_url}/health"),
+            env={"PYTHONWARNINGS": "ignore"},
+        ),
+        Service(
+            name="rasa",
+            command=[str(RASA), "run", "--enable-api", "--auth-token", token,
+                     "--interface", "127.0.0.1", "--port", str(ports.rasa),
+                     "--model", str(model), "--endpoints", "endpoints.yml",
+                     "--credentials", "credentials.yml"],
+            ready=lambda: _answers(
+                f"{rasa_url}/status?token={token}",
+                lambda r: r.is_success and bool(r.json().get("model_file")),
+            ),
+            env=rasa_env(actions_url),
+        ),
+        Service(
+            name="api",
+            command=[str(MAIN_PYTHON), "-m", "uvicorn", "api.main:create_app", "--factory",
+                     "--host", os.environ.get("VIOL3_API_HOST", "127.0.0.1"),
+                     "--port", str(ports.api), "--no-access-log"],
+            ready=lambda: _answers(f"http://127.0.0.1:{ports.api}/health"),
+            env=api_env,
+        ),
+    ]
+
+
+@contextmanager
+def running(
+    ports: Ports,
+    *,
+    token: str | None = None,
+    database_url: str | None = None,
+    on_ready: Callable[[Service], None] = lambda s: None,
+) -> Iterator[list[Service]]:
+    """Start every service, yield them once all are ready, stop them all afterwards."""
+    if not MODEL.exists():
+        raise StartupFailed(f"no trained model at {MODEL}; run scripts/train first")
+    services = build_services(
+        ports, token=token or secrets.token_hex(16), database_url=database_url
+    )
+    try:
+        for service in services:
+            service.start()
+        for service in services:
+            service.wait_ready()
+            on_ready(service)
+        yield services
+    finally:
+        for service in reversed(services):
+            service.stop()
+
+
+def python_is_main_venv() -> bool:
+    """Whether this interpreter is the project's main virtual environment."""
+    return Path(sys.prefix).resolve() == (ROOT / ".venv").resolve()

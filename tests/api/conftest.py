@@ -1,0 +1,46 @@
+"""The gateway in-process (TestClient) on a fresh SQLite database.
+
+Rasa and the action server point at ports nobody listens on: these tests
+are about the gateway itself, including what it does when the assistant is
+down. Conversations with the real assistant are in tests/e2e.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from api.config import Settings
+from api.database import make_engine, session_factory
+from api.main import create_app
+from tests.conftest import free_port
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=f"sqlite:///{tmp_path / 'api.db'}",
+        rasa_url=f"http://127.0.0.1:{free_port()}",
+        action_server_url=f"http://127.0.0.1:{free_port()}",
+        rasa_timeout_seconds=2,
+    )
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def db(settings: Settings, client: TestClient) -> Iterator[Session]:
+    """A session on the same database the client writes to."""
+    engine = make_engine(settings.database_url)
+    with session_factory(engine)() as session:
+        yield session
+    engine.dispose()

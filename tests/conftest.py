@@ -1,0 +1,51 @@
+"""Shared fixtures: free ports, and the real assistant (actions, Rasa, API) once per run."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from stack.processes import Ports, Service, running
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    """The running assistant: its ports, database and processes."""
+
+    ports: Ports
+    database_url: str
+    services: dict[str, Service]
+
+    @property
+    def api(self) -> str:
+        return f"http://127.0.0.1:{self.ports.api}"
+
+    @property
+    def actions(self) -> str:
+        return f"http://127.0.0.1:{self.ports.actions}"
+
+    def chat(self, sender: str, message: str, **fields: object) -> httpx.Response:
+        body = {"sender": sender, "message": message, "channel": "web", **fields}
+        return httpx.post(f"{self.api}/api/v1/chat", json=body, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The real action server, Rasa server (trained model) and API, on free ports."""
+    ports = Ports(api=free_port(), rasa=free_port(), actions=free_port())
+    database: Path = tmp_path_factory.mktemp("db") / "e2e.db"
+    url = f"sqlite:///{database}"
+    with running(ports, database_url=url) as services:
+        yield Stack(ports, url, {s.name: s for s in services})
