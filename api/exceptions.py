@@ -50,7 +50,7 @@ def _error(status: int, code: str, message: str, errors: list[Any] | None = None
 def _validation_key(errors: list[Any]) -> str:
     if any(e.get("type") == "json_invalid" for e in errors):
         return "error_not_json"
-    if any(e.get("loc", [None])[-1] == "language" for e in errors):
+    if any(e.get("loc", [None])[-1] in ("language", "lang") for e in errors):
         return "error_unknown_language"
     return "error_invalid_request"
 

@@ -18,8 +18,10 @@ from api.conversations.router import router as chat_router
 from api.database import make_engine, session_factory
 from api.exceptions import register_exception_handlers
 from api.health.router import router as health_router
+from api.knowledge.router import router as knowledge_router
 from api.limits import BodySizeLimit
 from api.migrations import upgrade_database
+from bot.knowledge.search import default_index
 from bot.language import warm_up
 
 STATIC = Path(__file__).parent / "static"
@@ -34,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url)
         upgrade_database(engine)
         warm_up()
+        default_index()  # build the search index before the first question
         with httpx.Client() as http:
             app.state.settings = settings
             app.state.session_factory = session_factory(engine)
@@ -50,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(chat_router)
     app.include_router(health_router)
+    app.include_router(knowledge_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

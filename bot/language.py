@@ -15,9 +15,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 import yaml
+
+if TYPE_CHECKING:
+    from lingua import LanguageDetector
 
 Lang = Literal["sv", "en", "fi"]
 Source = Literal["choice", "channel", "detected", "previous", "default"]
@@ -111,7 +114,7 @@ def significant_text(text: str, rules: LanguageRules | None = None) -> str:
 
 
 @cache
-def _detector():  # type: ignore[no-untyped-def]
+def _detector() -> LanguageDetector:
     # Imported lazily: building the detector loads the language models (~1 s).
     from lingua import Language, LanguageDetectorBuilder
 

@@ -64,16 +64,14 @@ def score(pairs: list[tuple[str, str]], rules: LanguageRules) -> dict[str, dict[
                 hits[situation, lang] += got == lang
                 totals[situation, lang] += 1
     return {
-        situation: {
-            lang: hits[situation, lang] / totals[situation, lang] for lang in SUPPORTED
-        }
+        situation: {lang: hits[situation, lang] / totals[situation, lang] for lang in SUPPORTED}
         for situation in ("new", "continuing", "switching")
     }
 
 
 def lingua_alone(pairs: list[tuple[str, str]]) -> dict[str, float]:
     """Accuracy of the bare detector (no rules, no fallbacks), for comparison."""
-    from bot.language import _detector, _LINGUA_TO_ID
+    from bot.language import _LINGUA_TO_ID, _detector
 
     right: Counter[str] = Counter()
     total: Counter[str] = Counter()
@@ -86,11 +84,14 @@ def lingua_alone(pairs: list[tuple[str, str]]) -> dict[str, float]:
 
 def report(pairs: list[tuple[str, str]], rules: LanguageRules, title: str) -> None:
     counts = Counter(lang for _, lang in pairs)
-    print(f"{title}: {len(pairs)} messages ({', '.join(f'{l} {counts[l]}' for l in SUPPORTED)})")
-    print(f"{'situation':<12}" + "".join(f"{l:>8}" for l in SUPPORTED) + f"{'all':>8}")
+    sizes = ", ".join(f"{lang} {counts[lang]}" for lang in SUPPORTED)
+    print(f"{title}: {len(pairs)} messages ({sizes})")
+    print(f"{'situation':<12}" + "".join(f"{lang:>8}" for lang in SUPPORTED) + f"{'all':>8}")
     for situation, per_lang in score(pairs, rules).items():
         mean = sum(per_lang.values()) / len(per_lang)
-        print(f"{situation:<12}" + "".join(f"{v:>8.3f}" for v in per_lang.values()) + f"{mean:>8.3f}")
+        print(
+            f"{situation:<12}" + "".join(f"{v:>8.3f}" for v in per_lang.values()) + f"{mean:>8.3f}"
+        )
     bare = lingua_alone(pairs)
     mean = sum(bare.values()) / len(bare)
     print(f"{'lingua only':<12}" + "".join(f"{v:>8.3f}" for v in bare.values()) + f"{mean:>8.3f}")

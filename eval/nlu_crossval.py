@@ -91,9 +91,12 @@ def run_config(config: str, examples: list[tuple[str, str, str]], k: int) -> dic
             write_nlu(train, data)
             model = train_nlu(str(ROOT / config), str(data), tmp, fixed_model_name=f"fold{number}")
             assert model, f"training failed for {config} fold {number}"
-            for i, label in zip(test_idx, predict(model, [examples[i][0] for i in test_idx])):
+            texts = [examples[i][0] for i in test_idx]
+            for i, label in zip(test_idx, predict(model, texts), strict=True):
                 predictions[i] = label
-        print(f"  {config}: fold {number}/{k} done ({time.monotonic() - started:.0f} s)", flush=True)
+        print(
+            f"  {config}: fold {number}/{k} done ({time.monotonic() - started:.0f} s)", flush=True
+        )
     return {
         "config": config,
         "seconds": round(time.monotonic() - started),
@@ -133,8 +136,10 @@ def main() -> None:
     print(f"\n{'config':<40}{'lang':>6}{'n':>6}{'F1 w':>8}{'F1 m':>8}{'acc':>8}")
     for r in results:
         for lang, s in r["per_language"].items():
-            print(f"{r['config']:<40}{lang:>6}{s['n']:>6}{s['f1_weighted']:>8}"
-                  f"{s['f1_macro']:>8}{s['accuracy']:>8}")
+            print(
+                f"{r['config']:<40}{lang:>6}{s['n']:>6}{s['f1_weighted']:>8}"
+                f"{s['f1_macro']:>8}{s['accuracy']:>8}"
+            )
         print(f"{'':<40}training+parsing: {r['seconds']} s")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -24,6 +25,13 @@ MAIN_PYTHON = ROOT / ".venv" / "bin" / "python"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 MODEL = ROOT / "models" / "viol3.tar.gz"
 LOGS = ROOT / "var" / "log"
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 class StartupFailed(RuntimeError):
@@ -75,7 +83,9 @@ class Service:
         while time.monotonic() < deadline:
             assert self.process is not None
             if self.process.poll() is not None:
-                raise StartupFailed(f"{self.name} exited ({self.process.returncode}); {self.tail()}")
+                raise StartupFailed(
+                    f"{self.name} exited ({self.process.returncode}); {self.tail()}"
+                )
             if self.ready():
                 return
             time.sleep(0.5)
@@ -133,17 +143,38 @@ def build_services(
     return [
         Service(
             name="actions",
-            command=[str(MAIN_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
-                     "--port", str(ports.actions), "--quiet"],
+            command=[
+                str(MAIN_PYTHON),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(ports.actions),
+                "--quiet",
+            ],
             ready=lambda: _answers(f"{actions_url}/health"),
             env={"PYTHONWARNINGS": "ignore"},
         ),
         Service(
             name="rasa",
-            command=[str(RASA), "run", "--enable-api", "--auth-token", token,
-                     "--interface", "127.0.0.1", "--port", str(ports.rasa),
-                     "--model", str(model), "--endpoints", "endpoints.yml",
-                     "--credentials", "credentials.yml"],
+            command=[
+                str(RASA),
+                "run",
+                "--enable-api",
+                "--auth-token",
+                token,
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(ports.rasa),
+                "--model",
+                str(model),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+            ],
             ready=lambda: _answers(
                 f"{rasa_url}/status?token={token}",
                 lambda r: r.is_success and bool(r.json().get("model_file")),
@@ -152,9 +183,18 @@ def build_services(
         ),
         Service(
             name="api",
-            command=[str(MAIN_PYTHON), "-m", "uvicorn", "api.main:create_app", "--factory",
-                     "--host", os.environ.get("VIOL3_API_HOST", "127.0.0.1"),
-                     "--port", str(ports.api), "--no-access-log"],
+            command=[
+                str(MAIN_PYTHON),
+                "-m",
+                "uvicorn",
+                "api.main:create_app",
+                "--factory",
+                "--host",
+                os.environ.get("VIOL3_API_HOST", "127.0.0.1"),
+                "--port",
+                str(ports.api),
+                "--no-access-log",
+            ],
             ready=lambda: _answers(f"http://127.0.0.1:{ports.api}/health"),
             env=api_env,
         ),

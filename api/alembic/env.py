@@ -1,6 +1,7 @@
 """Alembic environment: uses the caller's connection, or the configured database."""
 
 from alembic import context
+from sqlalchemy import Connection
 
 import api.conversations.models  # noqa: F401  (registers the tables)
 from api.config import get_settings
@@ -20,7 +21,7 @@ def run_migrations() -> None:
         _run(connection)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     # Batch mode lets the same migrations alter tables on SQLite.
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():

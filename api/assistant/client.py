@@ -18,13 +18,26 @@ class AssistantUnavailable(Exception):
 
 
 @dataclass(frozen=True)
-class AssistantReply:
-    """What the assistant said to one message, and what it understood."""
+class Bubble:
+    """One message of the assistant; `buttons` are (title, payload) suggestions."""
 
-    texts: list[str]
+    text: str
+    buttons: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AssistantReply:
+    """What the assistant said to one message, and what it understood and did."""
+
+    bubbles: list[Bubble]
+    turn: dict[str, Any] = field(default_factory=dict)  # from actions: topic, choices, ...
     intent: str | None = None
     intent_confidence: float | None = None
     slots: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def texts(self) -> list[str]:
+        return [b.text for b in self.bubbles]
 
 
 class RasaClient:
@@ -49,12 +62,12 @@ class RasaClient:
             bubbles = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             raise AssistantUnavailable(f"Rasa webhook failed: {exc.__class__.__name__}") from exc
-        texts = [b["text"] for b in bubbles if isinstance(b, dict) and b.get("text")]
-        if not texts:
+        shown, turn = _split(bubbles)
+        if not shown:
             # Every turn of this assistant says something; silence means a
             # custom action failed (the action server is down or crashed).
             raise AssistantUnavailable("Rasa answered with no message")
-        reply = self._with_understanding(conversation_key, texts)
+        reply = self._with_understanding(conversation_key, shown, turn)
         wanted = metadata.get("language")
         if reply.slots and wanted and reply.slots.get("language") != wanted:
             # The action server fills the language slot on every turn; if it did
@@ -62,7 +75,9 @@ class RasaClient:
             raise AssistantUnavailable("the action server did not set the language slot")
         return reply
 
-    def _with_understanding(self, conversation_key: str, texts: list[str]) -> AssistantReply:
+    def _with_understanding(
+        self, conversation_key: str, bubbles: list[Bubble], turn: dict[str, Any]
+    ) -> AssistantReply:
         """Add the intent and slots Rasa recorded for the turn (best effort)."""
         try:
             response = self._http.get(
@@ -74,10 +89,11 @@ class RasaClient:
             tracker = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("could not read the tracker of %s: %s", conversation_key, exc)
-            return AssistantReply(texts)
+            return AssistantReply(bubbles, turn)
         intent = (tracker.get("latest_message") or {}).get("intent") or {}
         return AssistantReply(
-            texts=texts,
+            bubbles=bubbles,
+            turn=turn,
             intent=intent.get("name"),
             intent_confidence=intent.get("confidence"),
             slots=tracker.get("slots") or {},
@@ -107,3 +123,23 @@ class RasaClient:
         except httpx.HTTPError as exc:
             return {"status": "down", "error": exc.__class__.__name__}
         return {"status": "up"}
+
+
+def _split(messages: Any) -> tuple[list[Bubble], dict[str, Any]]:
+    """Rasa's REST output as bubbles to show, and the actions' turn info (not shown)."""
+    bubbles: list[Bubble] = []
+    turn: dict[str, Any] = {}
+    for message in messages if isinstance(messages, list) else []:
+        if not isinstance(message, dict):
+            continue
+        custom = message.get("custom")
+        if isinstance(custom, dict) and isinstance(custom.get("viol3"), dict):
+            turn.update(custom["viol3"])
+        if message.get("text"):
+            buttons = [
+                (str(b.get("title", "")), str(b.get("payload", "")))
+                for b in message.get("buttons") or []
+                if isinstance(b, dict)
+            ]
+            bubbles.append(Bubble(str(message["text"]), buttons))
+    return bubbles, turn

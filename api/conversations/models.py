@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.database import Base, UTCDateTime, utcnow
@@ -54,6 +54,9 @@ class Message(Base):
     language_source: Mapped[str | None] = mapped_column(String(16))
     intent: Mapped[str | None] = mapped_column(String(64))
     intent_confidence: Mapped[float | None]
+    # The knowledge topic the assistant answered with, or whether it had no answer.
+    topic: Mapped[str | None] = mapped_column(String(64))
+    unanswered: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[MessageStatus] = mapped_column(String(24), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -30,8 +30,14 @@ class ChatRequest(BaseModel):
         return value
 
 
+class Button(BaseModel):
+    title: str
+    payload: str = Field(description="Send this as the next message to choose it")
+
+
 class BotMessage(BaseModel):
     text: str
+    buttons: list[Button] = Field(default_factory=list)
 
 
 class Handoff(BaseModel):

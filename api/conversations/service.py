@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.assistant.client import AssistantReply, AssistantUnavailable, RasaClient
 from api.conversations.models import Conversation, Message, MessageStatus
-from api.conversations.schemas import BotMessage, ChatRequest, ChatResponse
+from api.conversations.schemas import BotMessage, Button, ChatRequest, ChatResponse
 from api.database import utcnow
 from api.exceptions import InvalidInput
 from bot.language import LanguageDecision, choose_language, explicit_choice
@@ -89,7 +89,9 @@ def handle_chat(
     decision = decide_language(
         text=request.message, request=request, conversation=existing, channel_hint=channel_hint
     )
-    text = redact(clean_message(text=request.message, language=decision.language, max_chars=max_chars))
+    text = redact(
+        clean_message(text=request.message, language=decision.language, max_chars=max_chars)
+    )
     conversation = existing or _get_or_create(
         db, request.channel, request.sender, decision.language
     )
@@ -144,13 +146,19 @@ def _answer(
     inbound.status = MessageStatus.ANSWERED
     inbound.intent = answer.intent
     inbound.intent_confidence = answer.intent_confidence
+    inbound.topic = answer.turn.get("topic")
+    inbound.unanswered = bool(answer.turn.get("unanswered"))
     for text in answer.texts:
         db.add(_outbound(conversation, "bot", text))
     db.commit()
     return ChatResponse(
         sender=sender,
         language=conversation.language,  # type: ignore[arg-type]
-        messages=[BotMessage(text=t) for t in answer.texts],
+        messages=[
+            BotMessage(text=b.text, buttons=[Button(title=t, payload=p) for t, p in b.buttons])
+            for b in answer.bubbles
+        ],
+        topic=inbound.topic,
         intent=answer.intent,
         language_source=inbound.language_source,
     )

@@ -104,6 +104,25 @@
     return { div, body };
   }
 
+  // Suggested answers ("Did you mean ...?"): a click sends the choice as a message.
+  function addChoices(bubble, buttons) {
+    const group = document.createElement("div");
+    group.className = "choices";
+    for (const b of buttons) {
+      if (!b || typeof b.title !== "string") continue;
+      const btn = document.createElement("button");
+      btn.type = "button";
+      btn.textContent = b.title;
+      btn.addEventListener("click", () => {
+        if (busy) return;
+        input.value = typeof b.payload === "string" && b.payload ? b.payload : b.title;
+        sendMessage();
+      });
+      group.append(btn);
+    }
+    bubble.append(group);
+  }
+
   function showTyping() {
     const div = document.createElement("div");
     div.className = "msg bot typing";
@@ -117,6 +136,21 @@
     log.append(div);
     log.scrollTop = log.scrollHeight;
     return div;
+  }
+
+  // The page speaks the language the assistant answered in. A language asked
+  // for in words ("in English please") becomes the selector's choice, so the
+  // next request does not send the old choice back.
+  function followReplyLanguage(lang, source) {
+    if (!LANGS.includes(lang) || lang === uiLang) return;
+    if (source === "choice") {
+      explicitLang = lang;
+      store.set("viol3.lang", lang);
+    } else if (explicitLang) {
+      return;
+    }
+    uiLang = lang;
+    applyTexts();
   }
 
   async function sendMessage() {
@@ -142,8 +176,12 @@
       if (res.ok && data && Array.isArray(data.messages)) {
         const lang = typeof data.language === "string" && data.language ? data.language : undefined;
         for (const m of data.messages) {
-          if (m && typeof m.text === "string" && m.text) addBubble("bot", m.text, lang);
+          if (m && typeof m.text === "string" && m.text) {
+            const { div } = addBubble("bot", m.text, lang);
+            if (Array.isArray(m.buttons) && m.buttons.length) addChoices(div, m.buttons);
+          }
         }
+        followReplyLanguage(lang, data.language_source);
       } else if (res.status === 422 && typeof data?.detail === "string") {
         error = data.detail; // already written in the user's language by the server
         if (typeof data.language === "string" && data.language) errorLang = data.language;

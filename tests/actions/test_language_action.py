@@ -13,8 +13,11 @@ pytestmark = pytest.mark.e2e
 
 DOMAIN = {
     "slots": {
-        "language": {"type": "categorical", "values": ["sv", "en", "fi"],
-                     "mappings": [{"type": "custom"}]},
+        "language": {
+            "type": "categorical",
+            "values": ["sv", "en", "fi"],
+            "mappings": [{"type": "custom"}],
+        },
         "channel": {"type": "text", "mappings": [{"type": "custom"}]},
     },
     "forms": {},
@@ -32,8 +35,13 @@ def _run_slot_action(stack: Stack, text: str, metadata: dict[str, Any], language
         "active_loop": {},
         "latest_action_name": "action_listen",
     }
-    payload = {"next_action": "action_validate_slot_mappings", "sender_id": "actions-test",
-               "tracker": tracker, "domain": DOMAIN, "version": "3.6.21"}
+    payload = {
+        "next_action": "action_validate_slot_mappings",
+        "sender_id": "actions-test",
+        "tracker": tracker,
+        "domain": DOMAIN,
+        "version": "3.6.21",
+    }
     response = httpx.post(f"{stack.actions}/webhook", json=payload, timeout=30)
     assert response.status_code == 200, response.text
     return {e["name"]: e["value"] for e in response.json()["events"] if e["event"] == "slot"}

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.database import make_engine, session_factory
 from api.main import create_app
-from tests.conftest import free_port
+from stack.processes import free_port
 
 
 @pytest.fixture

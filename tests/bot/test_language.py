@@ -23,7 +23,9 @@ def test_detects_the_language_of_a_real_sentence(text: str, language: str) -> No
     assert (decision.language, decision.source) == (language, "detected")
 
 
-@pytest.mark.parametrize("text", ["ok", "OK!", "2FA", "BankID", "12345", "?", "mätbesked", "VIOL 3"])
+@pytest.mark.parametrize(
+    "text", ["ok", "OK!", "2FA", "BankID", "12345", "?", "mätbesked", "VIOL 3"]
+)
 @pytest.mark.parametrize("previous", ["sv", "en", "fi"])
 def test_short_or_neutral_messages_keep_the_conversation_language(text: str, previous: str) -> None:
     decision = choose_language(text, previous=previous)

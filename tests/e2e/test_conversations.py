@@ -13,28 +13,40 @@ from tests.conftest import Stack
 
 pytestmark = pytest.mark.e2e
 
-# (message, intent the assistant must handle, words its answer must contain)
+# (message, intent the assistant must handle, topic it answers with, words in the answer)
 CONVERSATIONS = {
     "sv": [
-        ("hej hej", "greet", ["Hej"]),
-        ("jag kommer inte in i chaufförsklienten, lösenordet funkar inte", "driver_login",
-         ["Konton & Enheter", "010-228 59 00"]),
-        ("tack för hjälpen", "thanks", ["Varsågod"]),
-        ("hej då", "goodbye", ["Hej då"]),
+        ("hej hej", "greet", None, ["Hej"]),
+        (
+            "jag kommer inte in i chaufförsklienten, lösenordet funkar inte",
+            "driver_login",
+            "driver_login",
+            ["228 59 00"],
+        ),
+        ("tack för hjälpen", "thanks", None, ["Varsågod"]),
+        ("hej då", "goodbye", None, ["Hej då"]),
     ],
     "en": [
-        ("hello there", "greet", ["Hi"]),
-        ("i cant log in to the driver app, it says wrong password", "driver_login",
-         ["Accounts & Units", "+46 10 228 59 00"]),
-        ("thanks a lot", "thanks", ["welcome"]),
-        ("bye, have a nice day", "goodbye", ["Goodbye"]),
+        ("hello there", "greet", None, ["Hi"]),
+        (
+            "i cant log in to the driver app, it says wrong password",
+            "driver_login",
+            "driver_login",
+            ["228 59 00"],
+        ),
+        ("thanks a lot", "thanks", None, ["welcome"]),
+        ("bye, have a nice day", "goodbye", None, ["Goodbye"]),
     ],
     "fi": [
-        ("moikka", "greet", ["Hei"]),
-        ("en pääse kirjautumaan chaufförsklienteniin, salasana ei kelpaa", "driver_login",
-         ["Konton & Enheter", "+46 10 228 59 00"]),
-        ("kiitos avusta", "thanks", ["Ole hyvä"]),
-        ("näkemiin", "goodbye", ["onnea"]),
+        ("moikka", "greet", None, ["Hei"]),
+        (
+            "en pääse kirjautumaan chaufförsklienteniin, salasana ei kelpaa",
+            "driver_login",
+            "driver_login",
+            ["228 59 00"],
+        ),
+        ("kiitos avusta", "thanks", None, ["Ole hyvä"]),
+        ("näkemiin", "goodbye", None, ["onnea"]),
     ],
 }
 
@@ -42,7 +54,7 @@ CONVERSATIONS = {
 @pytest.mark.parametrize("language", ["sv", "en", "fi"])
 def test_a_driver_gets_help_logging_in_in_their_language(stack: Stack, language: str) -> None:
     sender = f"e2e-login-{language}"
-    for message, intent, words in CONVERSATIONS[language]:
+    for message, intent, topic, words in CONVERSATIONS[language]:
         response = stack.chat(sender, message)
         assert response.status_code == 200, response.text
         body = response.json()
@@ -56,7 +68,8 @@ def test_a_driver_gets_help_logging_in_in_their_language(stack: Stack, language:
         # The answer itself reads as the user's language.
         detected = detect(text)
         assert detected is not None and detected[0] == language, text
-        assert body["topic"] is None and body["handoff"] is None
+        assert body["topic"] == topic, message
+        assert body["handoff"] is None
 
 
 @pytest.mark.parametrize(
@@ -69,8 +82,11 @@ def test_a_driver_gets_help_logging_in_in_their_language(stack: Stack, language:
 )
 def test_two_factor_questions_are_understood(stack: Stack, language: str, message: str) -> None:
     body = stack.chat(f"e2e-2fa-{language}", message).json()
-    assert (body["language"], body["intent"]) == (language, "driver_2fa")
-    assert "TeamViewer" in body["messages"][0]["text"]
+    assert (body["language"], body["intent"], body["topic"]) == (
+        language,
+        "driver_2fa",
+        "driver_2fa",
+    )
 
 
 def test_a_neutral_message_keeps_the_conversation_language(stack: Stack) -> None:
@@ -85,7 +101,11 @@ def test_a_neutral_message_keeps_the_conversation_language(stack: Stack) -> None
 def test_the_language_picked_in_the_client_wins_and_sticks(stack: Stack) -> None:
     sender = "e2e-choice"
     body = stack.chat(sender, "jag kan inte logga in", language="en").json()
-    assert (body["language"], body["intent"]) == ("en", "driver_login")
+    assert (body["language"], body["intent"], body["topic"]) == (
+        "en",
+        "driver_login",
+        "driver_login",
+    )
     assert "log in" in body["messages"][0]["text"]
     # Without a choice in the request, the earlier choice still holds.
     assert stack.chat(sender, "tack så mycket").json()["language"] == "en"
@@ -113,3 +133,37 @@ def test_health_reports_every_part_up(stack: Stack) -> None:
     assert body["status"] == "ok"
     assert body["rasa"]["status"] == "up" and body["rasa"]["model"].endswith("viol3.tar.gz")
     assert body["action_server"]["status"] == "up"
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("sv", "vad betyder vrakkod 9993 på mätbeskedet"),
+        ("en", "what does reject code 9993 mean on my mätbesked"),
+        ("fi", "mitä hylkykoodi 9993 tarkoittaa mittaustodistuksessa"),
+    ],
+)
+def test_a_knowledge_question_is_answered_from_the_article(
+    stack: Stack, language: str, message: str
+) -> None:
+    body = stack.chat(f"e2e-kb-{language}", message).json()
+    assert (body["language"], body["topic"]) == (language, "mb_reject")
+    text = body["messages"][0]["text"]
+    assert text.startswith("9993") and "Skogsröta" in text.splitlines()[0]
+    assert len(text) <= 700  # fits a chat bubble
+
+
+@pytest.mark.parametrize(
+    ("language", "message", "topic"),
+    [
+        ("sv", "hur länge sparas mätbeskeden", "mb_archive"),
+        ("en", "how long are measurement notes kept in the archive", "mb_archive"),
+        ("fi", "mitä övermål tarkoittaa", "mb_price_basis"),
+    ],
+)
+def test_measurement_note_questions_get_the_right_article(
+    stack: Stack, language: str, message: str, topic: str
+) -> None:
+    body = stack.chat(f"e2e-mb-{topic}-{language}", message).json()
+    assert (body["language"], body["topic"]) == (language, topic)
+    assert body["messages"][0]["text"]

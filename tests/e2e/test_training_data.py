@@ -14,9 +14,22 @@ pytestmark = pytest.mark.e2e
 
 def test_rasa_data_validate_passes() -> None:
     result = subprocess.run(
-        [str(RASA), "data", "validate", "--fail-on-warnings", "--data", "nlu_data",
-         "--domain", "domain.yml", "--config", "config.yml"],
-        cwd=ROOT, env={**os.environ, **rasa_env("http://127.0.0.1:1")},
-        capture_output=True, text=True, timeout=600,
+        [
+            str(RASA),
+            "data",
+            "validate",
+            "--fail-on-warnings",
+            "--data",
+            "nlu_data",
+            "--domain",
+            "domain.yml",
+            "--config",
+            "config.yml",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **rasa_env("http://127.0.0.1:1")},
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

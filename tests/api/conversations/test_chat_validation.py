@@ -20,7 +20,9 @@ def test_an_empty_message_is_refused_in_the_chosen_language(client: TestClient) 
     response = client.post(CHAT, json={"sender": "u1", "message": "   ", "language": "fi"})
     assert response.status_code == 422
     assert response.json()["code"] == "message_empty"
-    assert response.json()["detail"] == "Viesti on tyhjä. Kirjoita kysymyksesi ja lähetä se uudelleen."
+    assert (
+        response.json()["detail"] == "Viesti on tyhjä. Kirjoita kysymyksesi ja lähetä se uudelleen."
+    )
 
 
 def test_a_message_over_2000_characters_is_refused_with_its_length(client: TestClient) -> None:

@@ -1,0 +1,97 @@
+"""Decide how to answer a knowledge question: answer, ask which topic, or admit not knowing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+from bot.knowledge.entities import FactMention, mentions
+from bot.knowledge.search import Hit, KnowledgeIndex, default_index
+
+_SETTINGS = Path(__file__).resolve().parents[1] / "data" / "knowledge.yml"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    max_oos: float
+    min_score: float
+    ambiguity_ratio: float
+    max_choices: int
+    intent_topics: dict[str, str]
+
+
+@cache
+def thresholds() -> Thresholds:
+    """The answer settings (bot/data/knowledge.yml)."""
+    return Thresholds(**yaml.safe_load(_SETTINGS.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True)
+class Decision:
+    """`answer` the first hit, `clarify` between the hits, or `none` fits."""
+
+    kind: Literal["answer", "clarify", "none"]
+    hits: list[Hit] = field(default_factory=list)
+    facts: list[FactMention] = field(default_factory=list)
+
+    @property
+    def topic(self) -> str | None:
+        return self.hits[0].topic if self.kind == "answer" else None
+
+    def text(self) -> str:
+        """The chat answer: the named facts first, then the article's summary."""
+        lines = [fact.line for fact in self.facts]
+        if self.kind == "answer":
+            lines.append(self.hits[0].article.summary)
+        return "\n".join(lines)
+
+
+def ranked(
+    query: str, language: str, k: int = 5, *, index: KnowledgeIndex | None = None
+) -> tuple[list[Hit], list[FactMention]]:
+    """Search hits, with the article of a named fact (a code, unit, ...) first."""
+    index = index or default_index()
+    facts = mentions(query, language)
+    hits = index.search(query, language, k=k)
+    for fact in [f for f in facts if f.decisive][:1]:
+        own = next((h for h in hits if h.topic == fact.topic), None)
+        own = own or index.hit_for(fact.topic, language)
+        if own is not None:
+            hits = [own, *(h for h in hits if h.topic != fact.topic)][:k]
+    return hits, facts
+
+
+def decide(
+    query: str,
+    language: str,
+    *,
+    intent: str | None = None,
+    index: KnowledgeIndex | None = None,
+    limits: Thresholds | None = None,
+) -> Decision:
+    """Answer with the best article, ask between close ones, or say no article fits.
+
+    An `intent` that names one topic (bot/data/knowledge.yml) answers with
+    that topic's article directly.
+    """
+    limits = limits or thresholds()
+    index = index or default_index()
+    topic = limits.intent_topics.get(intent or "")
+    hit = index.hit_for(topic, language) if topic else None
+    if hit is not None:
+        return Decision("answer", [hit], mentions(query, language))
+    index = index or default_index()
+    hits, facts = ranked(query, language, limits.max_choices, index=index)
+    if any(f.decisive for f in facts) and hits:  # "what does 9993 mean"
+        return Decision("answer", hits[:1], facts)
+    unrelated = index.out_of_scope(query, language) >= limits.max_oos
+    if unrelated or not hits or hits[0].score < limits.min_score:
+        return Decision("none", hits)
+    close = [h for h in hits[1:] if h.score >= limits.ambiguity_ratio * hits[0].score]
+    if close:
+        return Decision("clarify", [hits[0], *close], facts)
+    return Decision("answer", hits[:1], facts)

@@ -1,0 +1,118 @@
+"""A topic classifier per language, learned from how people ask.
+
+BM25 matches the words of the articles; people describe their problem in
+other words ("why am I not paid for the whole log" is about övermål). This
+model learns from labelled questions (knowledge/training/questions_<lang>.yml),
+the articles' own titles, aliases and summaries, and an `out_of_scope` class
+learned from the NLU out-of-scope examples. Features are character n-grams of
+the folded text and word stems, so typos and Swedish words inside English or
+Finnish questions still count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from bot.knowledge.articles import KNOWLEDGE, Article
+from bot.knowledge.text import normalise, terms
+
+OUT_OF_SCOPE = "out_of_scope"
+ROOT = KNOWLEDGE.parent
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+
+
+def training_questions(language: str, root: Path = KNOWLEDGE) -> list[Example]:
+    """Labelled questions from knowledge/training/questions_<lang>.yml."""
+    path = root / "training" / f"questions_{language}.yml"
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [Example(q, topic) for topic, qs in data["questions"].items() for q in qs]
+
+
+def out_of_scope_examples(language: str, root: Path = ROOT) -> list[Example]:
+    """Messages no topic answers: knowledge/training/out_of_scope_<lang>.yml and
+    the NLU examples of the out_of_scope intent."""
+    examples = []
+    own = root / "knowledge" / "training" / f"out_of_scope_{language}.yml"
+    if own.exists():
+        texts = yaml.safe_load(own.read_text(encoding="utf-8"))["out_of_scope"]
+        examples += [Example(t, OUT_OF_SCOPE) for t in texts]
+    nlu = root / "nlu_data" / "nlu" / language / "out_of_scope.yml"
+    if nlu.exists():
+        for block in yaml.safe_load(nlu.read_text(encoding="utf-8"))["nlu"]:
+            lines = block["examples"].splitlines() if block["intent"] == "out_of_scope" else []
+            examples += [
+                Example(line.strip().removeprefix("- ").strip(), OUT_OF_SCOPE)
+                for line in lines
+                if line.strip()
+            ]
+    return examples
+
+
+def article_examples(articles: Iterable[Article]) -> list[Example]:
+    """Each article's title, aliases and summary as examples of its topic."""
+    out = []
+    for a in articles:
+        out.append(Example(a.title, a.topic))
+        out.append(Example(a.summary, a.topic))
+        out.extend(Example(alias, a.topic) for alias in a.aliases)
+    return out
+
+
+def _folded(text: str) -> str:
+    return normalise(text).translate(str.maketrans("åäö", "aao"))
+
+
+class _Stems:
+    """The stem analyser of one language (a class, so trained models can be pickled)."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def __call__(self, text: str) -> list[str]:
+        return terms(text, self.language)
+
+
+class TopicClassifier:
+    """Probabilities of each topic (and of `out_of_scope`) for a question in one language."""
+
+    def __init__(self, language: str, examples: list[Example]) -> None:
+        self.language = language
+        features = FeatureUnion(
+            [
+                (
+                    "chars",
+                    TfidfVectorizer(
+                        analyzer="char_wb",
+                        ngram_range=(2, 5),
+                        preprocessor=_folded,
+                        sublinear_tf=True,
+                        min_df=1,
+                    ),
+                ),
+                ("stems", TfidfVectorizer(analyzer=_Stems(language), sublinear_tf=True)),
+            ]
+        )
+        self.model = Pipeline(
+            [("features", features), ("classify", LogisticRegression(C=10.0, max_iter=2000))]
+        )
+        self.model.fit([e.text for e in examples], [e.label for e in examples])
+        self.labels: list[str] = list(self.model.classes_)
+
+    def probabilities(self, question: str) -> dict[str, float]:
+        """label -> probability, summing to 1."""
+        values = self.model.predict_proba([question])[0]
+        return dict(zip(self.labels, (float(v) for v in values), strict=True))

@@ -1,0 +1,90 @@
+"""Turn text into search terms: spaCy tokens, Snowball stems, folded letters, compound parts.
+
+The same analysis runs on articles and questions, per language:
+- tokens from spaCy's rule-based tokenizer for the language (no model needed);
+- unit spellings made one ("m³f" -> "m3f");
+- Snowball stems ("mätbeskedet" -> "mätbesked"), then å/ä/ö folded, so that
+  "matbesked" (typed without Swedish letters) meets "mätbesked";
+- compound words split into parts the vocabulary knows ("vrakkvantitet" ->
+  "vrak" + "kvantitet", "mittaustodistus" -> "mittaus" + "todistus"), so a
+  question with the compound finds articles with the parts, and back.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+
+import snowballstemmer
+import spacy
+from spacy.language import Language as SpacyLanguage
+
+_STEMMER_NAMES = {"sv": "swedish", "en": "english", "fi": "finnish"}
+_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
+_UNIT = re.compile(r"m\s?(?:³|\^3)")
+_MIN_PART = 3
+# Swedish and Finnish compounds often join their parts with these letters.
+_LINKS = ("", "s")
+
+
+@cache
+def _tokenizer(language: str) -> SpacyLanguage:
+    return spacy.blank(language)
+
+
+@cache
+def _stemmer(language: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer(_STEMMER_NAMES[language])
+
+
+def normalise(text: str) -> str:
+    """Lower case, NFC, one spelling of cubic-metre units."""
+    text = unicodedata.normalize("NFC", text).lower()
+    return _UNIT.sub("m3", text)
+
+
+def words(text: str, language: str) -> list[str]:
+    """The word and number tokens of `text` (punctuation dropped)."""
+    doc = _tokenizer(language)(normalise(text))
+    return [t.text for t in doc if any(ch.isalnum() for ch in t.text)]
+
+
+def stem(word: str, language: str) -> str:
+    """The folded Snowball stem of one lower-case word; numbers and codes stay as they are."""
+    if any(ch.isdigit() for ch in word):
+        return word.translate(_FOLD)
+    return str(_stemmer(language).stemWord(word)).translate(_FOLD)
+
+
+def terms(text: str, language: str) -> list[str]:
+    """Search terms of `text`, before compound splitting."""
+    return [stem(w, language) for w in words(text, language)]
+
+
+def split_compound(term: str, vocabulary: set[str] | frozenset[str]) -> list[str]:
+    """Two known parts that make up `term`, or [] ("vrakkvantitet" -> ["vrak", "kvantitet"])."""
+    if len(term) < 2 * _MIN_PART or any(ch.isdigit() for ch in term):
+        return []
+    best: list[str] = []
+    for cut in range(_MIN_PART, len(term) - _MIN_PART + 1):
+        head, tail = term[:cut], term[cut:]
+        for link in _LINKS:
+            if link and not head.endswith(link):
+                continue
+            core = head[: len(head) - len(link)] if link else head
+            known = len(core) >= _MIN_PART and core in vocabulary and tail in vocabulary
+            # Prefer the split with the longest tail: "kvantitet" over "antitet".
+            if known and (not best or len(tail) > len(best[1])):
+                best = [core, tail]
+    return best
+
+
+def with_compound_parts(found: Iterable[str], vocabulary: set[str] | frozenset[str]) -> list[str]:
+    """`found` plus the parts of every compound in it."""
+    out: list[str] = []
+    for term in found:
+        out.append(term)
+        out.extend(split_compound(term, vocabulary))
+    return out
