@@ -47,6 +47,9 @@ MESSAGES = [
 ]
 
 
+CONVERSATION_TURNS = 10
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
@@ -61,8 +64,10 @@ async def load(send, total: int, concurrency: int) -> dict[str, float]:  # type:
     async def worker(worker_id: int) -> None:
         for i in counter:
             text, lang = MESSAGES[i % len(MESSAGES)]
+            # A new conversation every ten messages, as real conversations are short.
+            sender = f"bench-{concurrency}-{worker_id}-{i // CONVERSATION_TURNS}"
             started = time.perf_counter()
-            await send(f"bench-{concurrency}-{worker_id}", text, lang)
+            await send(sender, text, lang)
             latencies.append((time.perf_counter() - started) * 1000)
 
     started = time.perf_counter()
