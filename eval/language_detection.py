@@ -22,9 +22,8 @@ import itertools
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
 from bot.language import SUPPORTED, LanguageRules, choose_language, load_rules
+from bot.nlu_examples import read_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,15 +39,12 @@ def held_out() -> list[tuple[str, str]]:
 
 def nlu_short_examples(max_words: int = 6) -> list[tuple[str, str]]:
     """(text, language) pairs of NLU training examples of up to `max_words` words."""
-    pairs = []
-    for lang in SUPPORTED:
-        for path in sorted((ROOT / "nlu_data" / "nlu" / lang).glob("*.yml")):
-            for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-                for line in block["examples"].splitlines():
-                    text = line.strip().removeprefix("- ").strip()
-                    if text and len(text.split()) <= max_words:
-                        pairs.append((text, lang))
-    return pairs
+    return [
+        (text, lang)
+        for lang in SUPPORTED
+        for text, _intent in read_examples(lang)
+        if len(text.split()) <= max_words
+    ]
 
 
 def score(pairs: list[tuple[str, str]], rules: LanguageRules) -> dict[str, dict[str, float]]:

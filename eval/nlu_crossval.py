@@ -26,6 +26,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.nlu_examples import read_examples
+
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("sv", "en", "fi")
 DEFAULT_CONFIGS = ("config.yml", "eval/configs/rasa_init_default.yml")
@@ -37,15 +39,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 def load_examples() -> list[tuple[str, str, str]]:
     """(text, intent, language) for every NLU example."""
-    examples = []
-    for lang in LANGUAGES:
-        for path in sorted((ROOT / "nlu_data" / "nlu" / lang).glob("*.yml")):
-            for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-                for line in block["examples"].splitlines():
-                    text = line.strip().removeprefix("- ").strip()
-                    if text:
-                        examples.append((text, block["intent"], lang))
-    return examples
+    return [(text, intent, lang) for lang in LANGUAGES for text, intent in read_examples(lang)]
 
 
 def folds(examples: list[tuple[str, str, str]], k: int, seed: int = 42) -> list[list[int]]:

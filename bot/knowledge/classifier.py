@@ -22,6 +22,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from bot.knowledge.articles import KNOWLEDGE, Article
 from bot.knowledge.text import normalise, terms
+from bot.nlu_examples import read_examples
 
 OUT_OF_SCOPE = "out_of_scope"
 ROOT = KNOWLEDGE.parent
@@ -50,15 +51,8 @@ def out_of_scope_examples(language: str, root: Path = ROOT) -> list[Example]:
     if own.exists():
         texts = yaml.safe_load(own.read_text(encoding="utf-8"))["out_of_scope"]
         examples += [Example(t, OUT_OF_SCOPE) for t in texts]
-    nlu = root / "nlu_data" / "nlu" / language / "out_of_scope.yml"
-    if nlu.exists():
-        for block in yaml.safe_load(nlu.read_text(encoding="utf-8"))["nlu"]:
-            lines = block["examples"].splitlines() if block["intent"] == "out_of_scope" else []
-            examples += [
-                Example(line.strip().removeprefix("- ").strip(), OUT_OF_SCOPE)
-                for line in lines
-                if line.strip()
-            ]
+    nlu = read_examples(language, root / "nlu_data" / "nlu")
+    examples += [Example(text, OUT_OF_SCOPE) for text, intent in nlu if intent == OUT_OF_SCOPE]
     return examples
 
 

@@ -49,12 +49,18 @@ KEY_FACTS = {
     "support_channels": ["Mina Sidor", "support.viol3@biometria.se", "228 59 00"],
     "opening_hours": ["08:00", "16:30"],
     "mb_reject": [str(code) for code in range(9990, 10000)],
-    "mb_units": ["m³f", "m³to", "m³fub", "MWh", "ttv"],
+    "mb_units": ["m³f", "m³to", "m³fub", "MWh", "ttv", "ton"],
     "mb_rule_region": ["Nord", "Qbera", "Syd"],
     "mb_rounding": ["3", "2"],
     "mb_archive": ["7"],
     "mb_distribution": ["Addoro", "SPAR", "Kivra"],
-    "mb_contract_forms": ["rotpost"],
+    "mb_contract_forms": [
+        "rotpost",
+        "Avverkningsuppdrag",
+        "Leverans",
+        "Leveransrotköp",
+        "Skördarmätt uppdrag",
+    ],
     "mb_no_log_list": ["stocknota"],
     "case_priority": ["1.", "2.", "3.", "4.", "5."],
     "mb_certification": ["PEFC", "FSC"],
@@ -84,3 +90,18 @@ def test_the_five_price_terms_are_listed(language: str) -> None:
 def test_summaries_fit_a_chat_bubble(language: str) -> None:
     for a in load_articles():
         assert 0 < len(a.summary) <= 320, a.path
+
+
+# What support costs: charged per Biometria's price list, and what is free.
+SUPPORT_COSTS = {
+    "sv": ["prislista", "gratis"],
+    "en": ["price list", "free"],
+    "fi": ["hinnasto", "maksuton"],
+}
+
+
+@pytest.mark.parametrize("language", SUPPORTED)
+def test_the_costs_article_says_what_is_charged_and_what_is_free(language: str) -> None:
+    text = article("support_costs", language).lower()
+    for word in SUPPORT_COSTS[language]:
+        assert word in text, word
