@@ -11,10 +11,16 @@ Finnish questions still count.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import pickle
+import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
+import sklearn
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -106,7 +112,67 @@ class TopicClassifier:
         self.model.fit([e.text for e in examples], [e.label for e in examples])
         self.labels: list[str] = list(self.model.classes_)
 
-    def probabilities(self, question: str) -> dict[str, float]:
+    def probabilities(self, question: str) -> Mapping[str, float]:
         """label -> probability, summing to 1."""
+        return self._probabilities(question)
+
+    # Ranking and the out-of-scope check ask about the same question in turn.
+    @lru_cache(maxsize=512)  # noqa: B019 (classifiers live as long as the process)
+    def _probabilities(self, question: str) -> Mapping[str, float]:
         values = self.model.predict_proba([question])[0]
-        return dict(zip(self.labels, (float(v) for v in values), strict=True))
+        return MappingProxyType(dict(zip(self.labels, (float(v) for v in values), strict=True)))
+
+
+def _fingerprint() -> str:
+    """Changes whenever anything a classifier learns from (or its code) changes."""
+    digest = hashlib.sha256()
+    sources = [
+        KNOWLEDGE / "articles",
+        KNOWLEDGE / "training",
+        KNOWLEDGE / "facts",
+        ROOT / "nlu_data" / "nlu",
+    ]
+    files = sorted(p for folder in sources for p in folder.rglob("*") if p.is_file())
+    code = [Path(__file__), Path(__file__).with_name("text.py")]
+    for path in [*files, *code]:
+        digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    digest.update(sklearn.__version__.encode())  # a pickle only loads in its own version
+    return digest.hexdigest()[:16]
+
+
+def cached_classifiers(articles: tuple[Article, ...]) -> dict[str, TopicClassifier]:
+    """The trained classifiers from var/cache, training them once if the data changed.
+
+    The API and the action server both need them; whichever starts first
+    trains (a few seconds per language), the other loads the result.
+    """
+    path = ROOT / "var" / "cache" / f"topic-classifiers-{_fingerprint()}.pkl"
+    if path.exists():
+        try:
+            with path.open("rb") as cached:
+                loaded: dict[str, TopicClassifier] = pickle.load(cached)
+            return loaded
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            pass  # a damaged or outdated cache: train again
+    classifiers = train_classifiers(articles)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:
+        pickle.dump(classifiers, out)
+    Path(out.name).replace(path)  # atomic: a reader never sees half a file
+    for old in path.parent.glob("topic-classifiers-*.pkl"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return classifiers
+
+
+def train_classifiers(articles: tuple[Article, ...]) -> dict[str, TopicClassifier]:
+    """A classifier for every language that has labelled training questions."""
+    classifiers = {}
+    for language in sorted({a.language for a in articles}):
+        questions = training_questions(language)
+        if not questions:
+            continue
+        own = [a for a in articles if a.language == language]
+        examples = questions + article_examples(own) + out_of_scope_examples(language)
+        classifiers[language] = TopicClassifier(language, examples)
+    return classifiers

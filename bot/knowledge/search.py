@@ -1,37 +1,27 @@
-"""Language-aware BM25 search over the knowledge articles.
+"""Language-aware search over the knowledge articles.
 
-Each language has its own index, analysed with that language's stemmer and
-compound splitting (bot/knowledge/text.py). Fields count differently: a word
-in the title or the aliases says more about the topic than one in the body.
+Each language has its own BM25 index, analysed with that language's stemmer
+and compound splitting (bot/knowledge/text.py). Fields count differently: a
+word in the title or the aliases says more about the topic than one in the
+body. Where the language has a topic classifier (bot/knowledge/classifier.py),
+its probabilities are added to the lexical score.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
-import pickle
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from bot.knowledge import classifier as classifier_module
-from bot.knowledge.articles import KNOWLEDGE, Article, load_articles
-from bot.knowledge.classifier import (
-    OUT_OF_SCOPE,
-    TopicClassifier,
-    article_examples,
-    out_of_scope_examples,
-    training_questions,
-)
+from bot.knowledge.articles import Article, load_articles
+from bot.knowledge.classifier import OUT_OF_SCOPE, TopicClassifier, cached_classifiers
 from bot.knowledge.text import terms, with_compound_parts
 
-ROOT = KNOWLEDGE.parent
 FIELD_WEIGHTS = {"title": 3.0, "aliases": 3.0, "summary": 2.0, "body": 1.0}
 K1, B = 1.2, 0.75
 # A certain classifier counts twice as much as a strong BM25 match; a BM25
@@ -191,59 +181,6 @@ class KnowledgeIndex:
             )
             for doc, score in ranked
         ]
-
-
-def _fingerprint() -> str:
-    """Changes whenever anything a classifier learns from (or its code) changes."""
-    digest = hashlib.sha256()
-    sources = [
-        KNOWLEDGE / "articles",
-        KNOWLEDGE / "training",
-        KNOWLEDGE / "facts",
-        ROOT / "nlu_data" / "nlu",
-    ]
-    files = sorted(p for folder in sources for p in folder.rglob("*") if p.is_file())
-    for path in [*files, Path(classifier_module.__file__), Path(__file__)]:
-        digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def cached_classifiers(articles: tuple[Article, ...]) -> dict[str, TopicClassifier]:
-    """The trained classifiers from var/cache, training them once if the data changed.
-
-    The API and the action server both need them; whichever starts first
-    trains (a few seconds per language), the other loads the result.
-    """
-    path = ROOT / "var" / "cache" / f"topic-classifiers-{_fingerprint()}.pkl"
-    if path.exists():
-        try:
-            with path.open("rb") as cached:
-                loaded: dict[str, TopicClassifier] = pickle.load(cached)
-            return loaded
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass  # a damaged or outdated cache: train again
-    classifiers = train_classifiers(articles)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:
-        pickle.dump(classifiers, out)
-    Path(out.name).replace(path)  # atomic: a reader never sees half a file
-    for old in path.parent.glob("topic-classifiers-*.pkl"):
-        if old != path:
-            old.unlink(missing_ok=True)
-    return classifiers
-
-
-def train_classifiers(articles: tuple[Article, ...]) -> dict[str, TopicClassifier]:
-    """A classifier for every language that has labelled training questions."""
-    classifiers = {}
-    for language in sorted({a.language for a in articles}):
-        questions = training_questions(language)
-        if not questions:
-            continue
-        own = [a for a in articles if a.language == language]
-        examples = questions + article_examples(own) + out_of_scope_examples(language)
-        classifiers[language] = TopicClassifier(language, examples)
-    return classifiers
 
 
 @cache
