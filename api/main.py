@@ -21,6 +21,7 @@ from api.health.router import router as health_router
 from api.knowledge.router import router as knowledge_router
 from api.limits import BodySizeLimit
 from api.migrations import upgrade_database
+from api.queues.router import router as queues_router
 from bot.knowledge.search import default_index
 from bot.language import warm_up
 
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(chat_router)
     app.include_router(health_router)
     app.include_router(knowledge_router)
+    app.include_router(queues_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
