@@ -14,21 +14,16 @@ from __future__ import annotations
 import hashlib
 import pickle
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
 
 import sklearn
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
 
 from bot.knowledge.articles import KNOWLEDGE, Article
-from bot.knowledge.text import normalise, terms
 from bot.nlu_examples import read_examples
+from bot.textmodel import TextClassifier
 
 OUT_OF_SCOPE = "out_of_scope"
 ROOT = KNOWLEDGE.parent
@@ -72,55 +67,11 @@ def article_examples(articles: Iterable[Article]) -> list[Example]:
     return out
 
 
-def _folded(text: str) -> str:
-    return normalise(text).translate(str.maketrans("åäö", "aao"))
-
-
-class _Stems:
-    """The stem analyser of one language (a class, so trained models can be pickled)."""
-
-    def __init__(self, language: str) -> None:
-        self.language = language
-
-    def __call__(self, text: str) -> list[str]:
-        return terms(text, self.language)
-
-
-class TopicClassifier:
+class TopicClassifier(TextClassifier):
     """Probabilities of each topic (and of `out_of_scope`) for a question in one language."""
 
     def __init__(self, language: str, examples: list[Example]) -> None:
-        self.language = language
-        features = FeatureUnion(
-            [
-                (
-                    "chars",
-                    TfidfVectorizer(
-                        analyzer="char_wb",
-                        ngram_range=(2, 5),
-                        preprocessor=_folded,
-                        sublinear_tf=True,
-                        min_df=1,
-                    ),
-                ),
-                ("stems", TfidfVectorizer(analyzer=_Stems(language), sublinear_tf=True)),
-            ]
-        )
-        self.model = Pipeline(
-            [("features", features), ("classify", LogisticRegression(C=10.0, max_iter=2000))]
-        )
-        self.model.fit([e.text for e in examples], [e.label for e in examples])
-        self.labels: list[str] = list(self.model.classes_)
-
-    def probabilities(self, question: str) -> Mapping[str, float]:
-        """label -> probability, summing to 1."""
-        return self._probabilities(question)
-
-    # Ranking and the out-of-scope check ask about the same question in turn.
-    @lru_cache(maxsize=512)  # noqa: B019 (classifiers live as long as the process)
-    def _probabilities(self, question: str) -> Mapping[str, float]:
-        values = self.model.predict_proba([question])[0]
-        return MappingProxyType(dict(zip(self.labels, (float(v) for v in values), strict=True)))
+        super().__init__(language, [e.text for e in examples], [e.label for e in examples])
 
 
 def _fingerprint() -> str:
@@ -133,7 +84,11 @@ def _fingerprint() -> str:
         ROOT / "nlu_data" / "nlu",
     ]
     files = sorted(p for folder in sources for p in folder.rglob("*") if p.is_file())
-    code = [Path(__file__), Path(__file__).with_name("text.py")]
+    code = [
+        Path(__file__),
+        Path(__file__).with_name("text.py"),
+        Path(__file__).parents[1] / "textmodel.py",
+    ]
     for path in [*files, *code]:
         digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
     digest.update(sklearn.__version__.encode())  # a pickle only loads in its own version
