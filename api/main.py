@@ -22,6 +22,7 @@ from api.knowledge.router import router as knowledge_router
 from api.limits import BodySizeLimit
 from api.migrations import upgrade_database
 from api.queues.router import router as queues_router
+from api.triage.router import router as triage_router
 from bot.knowledge.search import default_index
 from bot.language import warm_up
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(knowledge_router)
     app.include_router(queues_router)
+    app.include_router(triage_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -15,6 +15,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from bot.knowledge.facts import load
+from bot.replies import reply
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -123,3 +124,27 @@ def queue_is_always_open(queue: str) -> bool:
     """Whether a queue is staffed around the clock (driver support via FMC)."""
     areas = {a["queue"]: a["open"] for a in load("opening_hours")["areas"]}
     return areas.get(queue) == "always"
+
+
+def handling_text(queue: str, priority: int, now: datetime, language: str) -> str:
+    """Who handles a new case and when, for the user ("next working day, Monday 08:00")."""
+    areas = {a["queue"]: a["name"][language] for a in load("opening_hours")["areas"]}
+    hours = office_hours()
+    if queue_is_always_open(queue) or priority == 1:
+        area = areas["driver"] if queue == "driver" else reply("fmc_name", language)
+        return reply("handled_now_always", language, area=area)
+    area = areas[queue]
+    if hours.is_open(now):
+        return reply("handled_now_office", language, area=area, closes=_clock(hours.closes))
+    opening = hours.next_opening(now)
+    local_now = now.astimezone(hours.zone)
+    if opening.date() == local_now.date():
+        when = reply("when_later_today", language, time=_clock(opening.time()))
+    else:
+        weekday = reply("weekdays", language).split()[opening.weekday()]
+        when = reply("when_next_day", language, weekday=weekday, time=_clock(opening.time()))
+    return reply("handled_next_opening", language, area=area, when=when)
+
+
+def _clock(moment: time) -> str:
+    return moment.strftime("%H:%M")

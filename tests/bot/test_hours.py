@@ -91,3 +91,20 @@ def test_working_time_skips_nights_weekends_and_holidays() -> None:
 def test_driver_support_is_open_around_the_clock_and_the_rest_in_office_hours() -> None:
     assert queue_is_always_open("driver")
     assert not queue_is_always_open("accounting")
+
+
+def test_a_user_hears_who_handles_the_case_and_when() -> None:
+    from bot.hours import handling_text
+
+    sunday_night = at(2026, 11, 22, 2, 30)
+    sv = handling_text("accounting", 3, sunday_night, "sv")
+    assert "nästa vardag, måndag 08:00" in sv and "Redovisning" in sv
+    en = handling_text("accounting", 3, sunday_night, "en")
+    assert "next working day, Monday 08:00" in en
+    fi = handling_text("accounting", 3, sunday_night, "fi")
+    assert "maanantaina klo 08:00" in fi
+    assert "ympäri vuorokauden" in handling_text("driver", 3, sunday_night, "fi")
+    # A stopping fault outside office hours goes to the round-the-clock centre.
+    assert "FMC" in handling_text("measurement", 1, sunday_night, "en")
+    early = handling_text("general", 3, at(2026, 11, 24, 6, 0), "sv")
+    assert "i dag från 08:00" in early

@@ -18,7 +18,18 @@ def test_every_text_exists_in_every_language_and_fills_in() -> None:
     for key, texts in _replies().items():
         assert set(texts) == set(SUPPORTED), key
         for language in SUPPORTED:
-            text = reply(key, language, length=1, limit=2, value="x", opens="8", closes="9")
+            params = {
+                "length": 1,
+                "limit": 2,
+                "value": "x",
+                "opens": "8",
+                "closes": "9",
+                "area": "A",
+                "when": "W",
+                "time": "T",
+                "weekday": "D",
+            }
+            text = reply(key, language, **params)
             assert "{" not in text, key
 
 
