@@ -3,7 +3,8 @@
 from alembic import context
 from sqlalchemy import Connection
 
-import api.conversations.models  # noqa: F401  (registers the tables)
+import api.conversations.models
+import api.tickets.models  # noqa: F401
 from api.config import get_settings
 from api.database import Base, make_engine
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-import api.conversations.models  # noqa: F401  (registers the tables)
+import api.conversations.models
+import api.tickets.models  # noqa: F401
 from api.database import Base, make_engine
 from api.migrations import upgrade_database
 

@@ -1,0 +1,85 @@
+"""Tickets that agents work from, the agents, and the append-only audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.conversations.models import Conversation
+from api.database import Base, UTCDateTime, utcnow
+
+
+class TicketStatus(StrEnum):
+    OPEN = "open"  # waiting in its queue
+    CLAIMED = "claimed"  # an agent works on it
+    RESOLVED = "resolved"
+
+
+class AgentRole(StrEnum):
+    AGENT = "agent"
+    ADMIN = "admin"
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    role: Mapped[AgentRole] = mapped_column(String(16), default=AgentRole.AGENT)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The same hand-off retried (a repeated action, a double submit) carries the
+    # same key, so it can never create a second ticket.
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    queue: Mapped[str] = mapped_column(String(16), index=True)
+    priority: Mapped[int]
+    status: Mapped[TicketStatus] = mapped_column(String(16), default=TicketStatus.OPEN, index=True)
+    language: Mapped[str] = mapped_column(String(2))
+    channel: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text)  # masked like every stored text
+    # How to reach the user: the one field that may hold a phone number or an
+    # e-mail address in clear text, because the agent needs it.
+    contact: Mapped[str | None] = mapped_column(String(256))
+    billable: Mapped[bool]
+    triage_reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    assigned_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # One timestamp per transition, set only by the transition in service.py.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    conversation: Mapped[Conversation] = relationship()
+    assigned_agent: Mapped[Agent | None] = relationship()
+    events: Mapped[list[AuditEvent]] = relationship(
+        back_populates="ticket", order_by="AuditEvent.id"
+    )
+
+
+class AuditEvent(Base):
+    """Who did what to a ticket, and when. Rows are only ever added."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    actor: Mapped[str] = mapped_column(String(64))  # agent username, "bot" or "system"
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")

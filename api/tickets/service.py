@@ -1,0 +1,228 @@
+"""Ticket transitions. Each one is a function that records who did what in the audit log.
+
+Due times come from the stored `created_at` and priority (bot/sla.py), and
+breaches from stored times, so a restart changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.conversations.models import Conversation, ConversationState
+from api.database import utcnow
+from api.tickets.models import Agent, AgentRole, AuditEvent, Ticket, TicketStatus
+from bot.redaction import redact
+from bot.sla import due_at, is_breached
+from bot.triage import Triage
+from bot.triage.training import QUEUES
+
+
+class TicketError(Exception):
+    """A ticket operation that cannot be done; mapped to HTTP in api/exceptions.py."""
+
+
+class TicketNotFound(TicketError):
+    pass
+
+
+class AlreadyClaimed(TicketError):
+    pass
+
+
+class InvalidTransition(TicketError):
+    pass
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash, stored as salt$hash (hex)."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    return f"{salt.hex()}${digest.hex()}"
+
+
+def password_matches(password: str, stored: str) -> bool:
+    salt, digest = stored.split("$", 1)
+    candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1)
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+def create_agent(
+    *, db: Session, username: str, display_name: str, password: str, role: AgentRole
+) -> Agent:
+    agent = Agent(
+        username=username,
+        display_name=display_name,
+        role=role,
+        password_hash=hash_password(password),
+    )
+    db.add(agent)
+    db.commit()
+    return agent
+
+
+def _audit(
+    db: Session, ticket: Ticket, action: str, agent: Agent | None = None, **detail: Any
+) -> None:
+    db.add(
+        AuditEvent(
+            ticket=ticket,
+            agent_id=agent.id if agent else None,
+            actor=agent.username if agent else detail.pop("actor", "system"),
+            action=action,
+            detail=detail,
+        )
+    )
+
+
+def open_ticket(
+    *,
+    db: Session,
+    conversation: Conversation,
+    triage: Triage,
+    description: str,
+    contact: str | None,
+    idempotency_key: str,
+    now: datetime | None = None,
+) -> Ticket:
+    """Hand a conversation to a human queue; the same key returns the same ticket."""
+    existing = db.scalars(select(Ticket).where(Ticket.idempotency_key == idempotency_key)).first()
+    if existing:
+        return existing
+    now = now or utcnow()
+    ticket = Ticket(
+        idempotency_key=idempotency_key,
+        conversation=conversation,
+        queue=triage.queue,
+        priority=triage.priority,
+        language=triage.language,
+        channel=conversation.channel,
+        description=redact(description),
+        contact=contact,
+        billable=triage.billable,
+        triage_reasons=triage.reasons,
+        created_at=now,
+        due_at=due_at(triage.priority, now),
+    )
+    db.add(ticket)
+    conversation.state = ConversationState.HUMAN
+    _audit(db, ticket, "opened", actor="bot", queue=ticket.queue, priority=ticket.priority)
+    try:
+        db.commit()
+    except IntegrityError:  # the same hand-off arrived twice at once
+        db.rollback()
+        return db.scalars(select(Ticket).where(Ticket.idempotency_key == idempotency_key)).one()
+    return ticket
+
+
+def get_ticket(*, db: Session, ticket_id: int) -> Ticket:
+    ticket = db.get(Ticket, ticket_id)
+    if ticket is None:
+        raise TicketNotFound(ticket_id)
+    return ticket
+
+
+def claim(*, db: Session, ticket_id: int, agent: Agent, now: datetime | None = None) -> Ticket:
+    """Take an open ticket; when two agents claim at once, exactly one wins."""
+    now = now or utcnow()
+    won = db.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.OPEN)
+        .values(status=TicketStatus.CLAIMED, assigned_agent_id=agent.id, claimed_at=now)
+    )
+    if won.rowcount != 1:  # type: ignore[attr-defined]
+        db.rollback()
+        get_ticket(db=db, ticket_id=ticket_id)  # TicketNotFound if it does not exist
+        raise AlreadyClaimed(ticket_id)
+    ticket = get_ticket(db=db, ticket_id=ticket_id)
+    db.refresh(ticket)
+    _audit(db, ticket, "claimed", agent)
+    db.commit()
+    return ticket
+
+
+def resolve(*, db: Session, ticket: Ticket, agent: Agent, now: datetime | None = None) -> Ticket:
+    """Close the ticket; the assistant answers the conversation again."""
+    if ticket.status == TicketStatus.RESOLVED:
+        raise InvalidTransition("already resolved")
+    ticket.status = TicketStatus.RESOLVED
+    ticket.resolved_at = now or utcnow()
+    ticket.conversation.state = ConversationState.BOT
+    _audit(db, ticket, "resolved", agent)
+    db.commit()
+    return ticket
+
+
+def reopen(*, db: Session, ticket: Ticket, now: datetime | None = None) -> Ticket:
+    """The user wrote again after resolve: back to its queue, with the person, not the bot."""
+    if ticket.status != TicketStatus.RESOLVED:
+        raise InvalidTransition("only resolved tickets reopen")
+    ticket.status = TicketStatus.OPEN
+    ticket.assigned_agent_id = None
+    ticket.resolved_at = None
+    ticket.conversation.state = ConversationState.HUMAN
+    _audit(db, ticket, "reopened", actor="user")
+    db.commit()
+    return ticket
+
+
+def transfer(*, db: Session, ticket: Ticket, agent: Agent, queue: str) -> Ticket:
+    """Move the ticket to another queue, unassigned."""
+    if queue not in QUEUES:
+        raise InvalidTransition(f"unknown queue {queue!r}")
+    previous = ticket.queue
+    ticket.queue = queue
+    ticket.status = TicketStatus.OPEN
+    ticket.assigned_agent_id = None
+    _audit(db, ticket, "transferred", agent, old=previous, new=queue)
+    db.commit()
+    return ticket
+
+
+def change_priority(
+    *, db: Session, ticket: Ticket, agent: Agent, priority: int, reason: str
+) -> Ticket:
+    """A new tier with its reason; the due time is recomputed from the creation time."""
+    if not 1 <= priority <= 5 or not reason.strip():
+        raise InvalidTransition("a priority 1-5 and a reason are needed")
+    old = ticket.priority
+    ticket.priority = priority
+    ticket.due_at = due_at(priority, ticket.created_at)
+    _audit(db, ticket, "priority_changed", agent, old=old, new=priority, reason=redact(reason))
+    db.commit()
+    return ticket
+
+
+def escalate_breached(*, db: Session, now: datetime | None = None) -> list[Ticket]:
+    """Mark every unresolved ticket past its due time as escalated (once each)."""
+    now = now or utcnow()
+    pending = db.scalars(
+        select(Ticket).where(
+            Ticket.status != TicketStatus.RESOLVED,
+            Ticket.escalated_at.is_(None),
+            Ticket.due_at < now,
+        )
+    ).all()
+    escalated = [t for t in pending if is_breached(t.due_at, now)]
+    for ticket in escalated:
+        ticket.escalated_at = now
+        _audit(db, ticket, "escalated", actor="system", due_at=ticket.due_at.isoformat())
+    db.commit()
+    return escalated
+
+
+def queue_listing(*, db: Session, queue: str) -> list[Ticket]:
+    """Unresolved tickets of a queue: highest priority first, then the earliest due."""
+    query = (
+        select(Ticket)
+        .where(Ticket.queue == queue, Ticket.status != TicketStatus.RESOLVED)
+        .order_by(Ticket.priority, Ticket.due_at, Ticket.id)
+    )
+    return list(db.scalars(query))

@@ -1,0 +1,147 @@
+"""Ticket transitions on a real database, with the audit log they leave."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.conversations.models import Conversation, ConversationState
+from api.database import make_engine, session_factory
+from api.migrations import upgrade_database
+from api.tickets import service
+from api.tickets.models import AgentRole, TicketStatus
+from bot.triage import Triage
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+SUNDAY_NIGHT = datetime(2026, 11, 22, 2, 30, tzinfo=STOCKHOLM)
+
+
+@pytest.fixture
+def factory(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'tickets.db'}")
+    upgrade_database(engine)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def db(factory: sessionmaker[Session]) -> Iterator[Session]:
+    with factory() as session:
+        yield session
+
+
+def _ticket(db: Session, key: str = "conv-1-handoff-1", priority: int = 3):  # type: ignore[no-untyped-def]
+    conversation = db.query(Conversation).first() or Conversation(
+        channel="web", sender="u1", language="sv"
+    )
+    db.add(conversation)
+    db.commit()
+    triage = Triage("sv", "accounting", priority, True, ["reason"])
+    return service.open_ticket(
+        db=db,
+        conversation=conversation,
+        triage=triage,
+        description="Mätbeskeden har inte kommit, ring 070-123 45 67",
+        contact="070-123 45 67",
+        idempotency_key=key,
+        now=SUNDAY_NIGHT,
+    )
+
+
+def test_a_hand_off_opens_a_ticket_due_by_the_sla_and_hands_the_chat_to_a_person(
+    db: Session,
+) -> None:
+    ticket = _ticket(db)
+    assert ticket.status == TicketStatus.OPEN and ticket.queue == "accounting"
+    assert ticket.due_at == datetime(2026, 11, 23, 16, 30, tzinfo=STOCKHOLM)
+    assert "070" not in ticket.description and ticket.contact == "070-123 45 67"
+    assert ticket.conversation.state == ConversationState.HUMAN
+    assert [e.action for e in ticket.events] == ["opened"]
+
+
+def test_the_same_hand_off_twice_gives_one_ticket(db: Session) -> None:
+    assert _ticket(db).id == _ticket(db).id
+
+
+def test_two_agents_claiming_at_once_exactly_one_wins(
+    db: Session, factory: sessionmaker[Session]
+) -> None:
+    ticket = _ticket(db)
+    agents = [
+        service.create_agent(
+            db=db, username=f"a{i}", display_name=f"A{i}", password="pw", role=AgentRole.AGENT
+        )
+        for i in range(2)
+    ]
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def claim(agent_id: int) -> None:
+        with factory() as session:
+            agent = session.get(type(agents[0]), agent_id)
+            start.wait()
+            try:
+                service.claim(db=session, ticket_id=ticket.id, agent=agent)  # type: ignore[arg-type]
+                outcomes.append("won")
+            except service.AlreadyClaimed:
+                outcomes.append("lost")
+
+    threads = [threading.Thread(target=claim, args=(a.id,)) for a in agents]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["lost", "won"]
+
+
+def test_resolve_gives_the_chat_back_to_the_bot_and_a_new_message_reopens(db: Session) -> None:
+    ticket = _ticket(db)
+    agent = service.create_agent(
+        db=db, username="anna", display_name="Anna", password="pw", role=AgentRole.AGENT
+    )
+    service.claim(db=db, ticket_id=ticket.id, agent=agent)
+    service.resolve(db=db, ticket=ticket, agent=agent)
+    assert ticket.conversation.state == ConversationState.BOT
+    service.reopen(db=db, ticket=ticket)
+    assert (
+        ticket.status == TicketStatus.OPEN and ticket.conversation.state == ConversationState.HUMAN
+    )
+    assert [e.action for e in ticket.events] == ["opened", "claimed", "resolved", "reopened"]
+
+
+def test_a_higher_priority_moves_the_due_time_and_the_listing(db: Session) -> None:
+    low = _ticket(db, "k1", priority=4)
+    high = _ticket(db, "k2", priority=3)
+    agent = service.create_agent(
+        db=db, username="bo", display_name="Bo", password="pw", role=AgentRole.ADMIN
+    )
+    assert [t.id for t in service.queue_listing(db=db, queue="accounting")] == [high.id, low.id]
+    service.change_priority(db=db, ticket=low, agent=agent, priority=1, reason="Flödet står")
+    assert low.due_at == datetime(2026, 11, 22, 2, 45, tzinfo=STOCKHOLM)
+    assert [t.id for t in service.queue_listing(db=db, queue="accounting")] == [low.id, high.id]
+    with pytest.raises(service.InvalidTransition):
+        service.change_priority(db=db, ticket=low, agent=agent, priority=2, reason=" ")
+
+
+def test_breaches_are_escalated_once_from_stored_times(db: Session) -> None:
+    ticket = _ticket(db, priority=1)
+    assert (
+        service.escalate_breached(db=db, now=datetime(2026, 11, 22, 2, 40, tzinfo=STOCKHOLM)) == []
+    )
+    later = datetime(2026, 11, 22, 3, 0, tzinfo=STOCKHOLM)
+    assert [t.id for t in service.escalate_breached(db=db, now=later)] == [ticket.id]
+    assert service.escalate_breached(db=db, now=later) == []  # not twice
+    assert ticket.events[-1].action == "escalated"
+
+
+def test_passwords_are_stored_hashed() -> None:
+    stored = service.hash_password("hemligt")
+    assert "hemligt" not in stored
+    assert service.password_matches("hemligt", stored)
+    assert not service.password_matches("fel", stored)
