@@ -6,8 +6,11 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from api.agents.models import Agent
+from api.agents.service import AuthenticationFailed, agent_for_token
 from api.assistant.client import RasaClient
 from api.config import Settings
 
@@ -30,3 +33,19 @@ def get_assistant(request: Request) -> RasaClient:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_db)]
 AssistantDep = Annotated[RasaClient, Depends(get_assistant)]
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_current_agent(
+    db: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Agent:
+    """The agent whose bearer token came with the request (401 otherwise)."""
+    if credentials is None:
+        raise AuthenticationFailed
+    return agent_for_token(db=db, token=credentials.credentials)
+
+
+CurrentAgent = Annotated[Agent, Depends(get_current_agent)]

@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.agents.service import AuthenticationFailed
+from api.tickets.service import TicketError
 from bot.language import is_supported, load_rules
 from bot.replies import reply
 
@@ -93,8 +95,31 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     return _error(500, "internal", "Internal error")
 
 
+_TICKET_ERRORS = {
+    "TicketNotFound": (404, "ticket_not_found", "No such ticket."),
+    "AlreadyClaimed": (409, "already_claimed", "Another agent has already claimed this ticket."),
+    "InvalidTransition": (409, "invalid_transition", "That cannot be done to this ticket now."),
+}
+
+
+async def _on_ticket_error(request: Request, exc: Exception) -> JSONResponse:
+    status, code, message = _TICKET_ERRORS.get(
+        type(exc).__name__, (409, "ticket_error", "That cannot be done.")
+    )
+    detail = f"{message} {exc}".strip() if type(exc).__name__ == "InvalidTransition" else message
+    return _error(status, code, detail)
+
+
+async def _on_authentication_failed(request: Request, exc: Exception) -> JSONResponse:
+    response = _error(401, "not_authenticated", "Log in first: wrong or expired credentials.")
+    response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
 def register_exception_handlers(app: FastAPI) -> None:
     """Map every domain and validation error to one JSON shape: detail, code, errors."""
+    app.add_exception_handler(TicketError, _on_ticket_error)
+    app.add_exception_handler(AuthenticationFailed, _on_authentication_failed)
     app.add_exception_handler(InvalidInput, _on_invalid_input)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.agents.router import router as agents_router
 from api.assistant.client import RasaClient
 from api.config import Settings, get_settings
 from api.conversations.router import router as chat_router
@@ -22,6 +23,7 @@ from api.knowledge.router import router as knowledge_router
 from api.limits import BodySizeLimit
 from api.migrations import upgrade_database
 from api.queues.router import router as queues_router
+from api.tickets.router import router as tickets_router
 from api.triage.router import router as triage_router
 from bot.knowledge.search import default_index
 from bot.language import warm_up
@@ -58,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(knowledge_router)
     app.include_router(queues_router)
     app.include_router(triage_router)
+    app.include_router(agents_router)
+    app.include_router(tickets_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

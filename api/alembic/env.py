@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import Connection
 
+import api.agents.models
 import api.conversations.models
 import api.tickets.models  # noqa: F401
 from api.config import get_settings

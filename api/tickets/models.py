@@ -1,4 +1,4 @@
-"""Tickets that agents work from, the agents, and the append-only audit log."""
+"""Tickets that agents work from, and the append-only audit log of what happened to them."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from api.agents.models import Agent
 from api.conversations.models import Conversation
 from api.database import Base, UTCDateTime, utcnow
 
@@ -17,22 +18,6 @@ class TicketStatus(StrEnum):
     OPEN = "open"  # waiting in its queue
     CLAIMED = "claimed"  # an agent works on it
     RESOLVED = "resolved"
-
-
-class AgentRole(StrEnum):
-    AGENT = "agent"
-    ADMIN = "admin"
-
-
-class Agent(Base):
-    __tablename__ = "agents"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    display_name: Mapped[str] = mapped_column(String(128))
-    role: Mapped[AgentRole] = mapped_column(String(16), default=AgentRole.AGENT)
-    password_hash: Mapped[str] = mapped_column(String(256))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Ticket(Base):

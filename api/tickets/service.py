@@ -6,9 +6,6 @@ breaches from stored times, so a restart changes nothing.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from datetime import datetime
 from typing import Any
 
@@ -16,9 +13,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.conversations.models import Conversation, ConversationState
+from api.agents.models import Agent
+from api.conversations.models import Conversation, ConversationState, Message, MessageStatus
 from api.database import utcnow
-from api.tickets.models import Agent, AgentRole, AuditEvent, Ticket, TicketStatus
+from api.tickets.models import AuditEvent, Ticket, TicketStatus
 from bot.redaction import redact
 from bot.sla import due_at, is_breached
 from bot.triage import Triage
@@ -39,33 +37,6 @@ class AlreadyClaimed(TicketError):
 
 class InvalidTransition(TicketError):
     pass
-
-
-def hash_password(password: str) -> str:
-    """A salted scrypt hash, stored as salt$hash (hex)."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
-    return f"{salt.hex()}${digest.hex()}"
-
-
-def password_matches(password: str, stored: str) -> bool:
-    salt, digest = stored.split("$", 1)
-    candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1)
-    return hmac.compare_digest(candidate.hex(), digest)
-
-
-def create_agent(
-    *, db: Session, username: str, display_name: str, password: str, role: AgentRole
-) -> Agent:
-    agent = Agent(
-        username=username,
-        display_name=display_name,
-        role=role,
-        password_hash=hash_password(password),
-    )
-    db.add(agent)
-    db.commit()
-    return agent
 
 
 def _audit(
@@ -226,3 +197,26 @@ def queue_listing(*, db: Session, queue: str) -> list[Ticket]:
         .order_by(Ticket.priority, Ticket.due_at, Ticket.id)
     )
     return list(db.scalars(query))
+
+
+def reply(*, db: Session, ticket: Ticket, agent: Agent, text: str) -> Message:
+    """An agent's answer, added to the user's conversation (and so to their chat)."""
+    if ticket.status == TicketStatus.RESOLVED:
+        raise InvalidTransition("reopen the ticket before replying")
+    message = Message(
+        conversation=ticket.conversation,
+        author="agent",
+        text=redact(text),
+        language=ticket.language,
+        status=MessageStatus.SENT,
+    )
+    db.add(message)
+    _audit(db, ticket, "replied", agent)
+    db.commit()
+    return message
+
+
+def add_note(*, db: Session, ticket: Ticket, agent: Agent, text: str) -> None:
+    """An internal note: in the audit log, never shown to the user."""
+    _audit(db, ticket, "note", agent, text=redact(text))
+    db.commit()

@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+import api.agents.models
 import api.conversations.models
 import api.tickets.models  # noqa: F401
 from api.database import Base, make_engine

@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.agents.models import AgentRole
+from api.agents.service import create_agent, hash_password, password_matches
 from api.conversations.models import Conversation, ConversationState
 from api.database import make_engine, session_factory
 from api.migrations import upgrade_database
 from api.tickets import service
-from api.tickets.models import AgentRole, TicketStatus
+from api.tickets.models import TicketStatus
 from bot.triage import Triage
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -74,7 +76,7 @@ def test_two_agents_claiming_at_once_exactly_one_wins(
 ) -> None:
     ticket = _ticket(db)
     agents = [
-        service.create_agent(
+        create_agent(
             db=db, username=f"a{i}", display_name=f"A{i}", password="pw", role=AgentRole.AGENT
         )
         for i in range(2)
@@ -102,7 +104,7 @@ def test_two_agents_claiming_at_once_exactly_one_wins(
 
 def test_resolve_gives_the_chat_back_to_the_bot_and_a_new_message_reopens(db: Session) -> None:
     ticket = _ticket(db)
-    agent = service.create_agent(
+    agent = create_agent(
         db=db, username="anna", display_name="Anna", password="pw", role=AgentRole.AGENT
     )
     service.claim(db=db, ticket_id=ticket.id, agent=agent)
@@ -118,7 +120,7 @@ def test_resolve_gives_the_chat_back_to_the_bot_and_a_new_message_reopens(db: Se
 def test_a_higher_priority_moves_the_due_time_and_the_listing(db: Session) -> None:
     low = _ticket(db, "k1", priority=4)
     high = _ticket(db, "k2", priority=3)
-    agent = service.create_agent(
+    agent = create_agent(
         db=db, username="bo", display_name="Bo", password="pw", role=AgentRole.ADMIN
     )
     assert [t.id for t in service.queue_listing(db=db, queue="accounting")] == [high.id, low.id]
@@ -141,7 +143,7 @@ def test_breaches_are_escalated_once_from_stored_times(db: Session) -> None:
 
 
 def test_passwords_are_stored_hashed() -> None:
-    stored = service.hash_password("hemligt")
+    stored = hash_password("hemligt")
     assert "hemligt" not in stored
-    assert service.password_matches("hemligt", stored)
-    assert not service.password_matches("fel", stored)
+    assert password_matches("hemligt", stored)
+    assert not password_matches("fel", stored)

@@ -1,8 +1,8 @@
-"""tickets, agents and audit log
+"""tickets, agents, tokens and audit log
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-22 18:52:56.371449
+Create Date: 2026-11-22 18:53:59.108889
 """
 
 import sqlalchemy as sa
@@ -29,6 +29,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agents")),
         sa.UniqueConstraint("username", name=op.f("uq_agents_username")),
     )
+    op.create_table(
+        "agent_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("agent_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", api.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", api.database.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["agent_id"], ["agents.id"], name=op.f("fk_agent_tokens_agent_id_agents")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_agent_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_agent_tokens_token_hash")),
+    )
+    with op.batch_alter_table("agent_tokens", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_agent_tokens_agent_id"), ["agent_id"], unique=False)
+
     op.create_table(
         "tickets",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -104,5 +120,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_tickets_conversation_id"))
 
     op.drop_table("tickets")
+    with op.batch_alter_table("agent_tokens", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_agent_tokens_agent_id"))
+
+    op.drop_table("agent_tokens")
     op.drop_table("agents")
     # ### end Alembic commands ###

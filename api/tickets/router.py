@@ -1,0 +1,107 @@
+"""The agent API: list, read, claim, reply, note, transfer, re-prioritise, resolve."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from api.deps import CurrentAgent, SessionDep
+from api.tickets import service
+from api.tickets.models import Ticket
+from api.tickets.schemas import (
+    AuditLine,
+    PriorityBody,
+    TextBody,
+    TicketPage,
+    TicketRead,
+    TicketSummary,
+    TranscriptLine,
+    TransferBody,
+)
+from bot.triage.training import QUEUES
+
+router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
+
+
+def get_current_ticket(ticket_id: int, db: SessionDep, agent: CurrentAgent) -> Ticket:
+    """The ticket in the path (404 if there is none); the caller must be logged in."""
+    return service.get_ticket(db=db, ticket_id=ticket_id)
+
+
+CurrentTicket = Annotated[Ticket, Depends(get_current_ticket)]
+
+
+def _read(ticket: Ticket) -> TicketRead:
+    return TicketRead(
+        **TicketSummary.model_validate(ticket).model_dump(),
+        contact=ticket.contact,
+        triage_reasons=ticket.triage_reasons,
+        transcript=[TranscriptLine.model_validate(m) for m in ticket.conversation.messages],
+        events=[AuditLine.model_validate(e) for e in ticket.events],
+    )
+
+
+@router.get("", response_model=TicketPage)
+def list_tickets(
+    db: SessionDep,
+    agent: CurrentAgent,
+    queue: Annotated[str, Query(json_schema_extra={"enum": list(QUEUES)})],
+) -> TicketPage:
+    """Unresolved tickets of a queue, highest priority first, then the earliest due."""
+    if queue not in QUEUES:
+        raise service.InvalidTransition(f"unknown queue {queue!r}")
+    tickets = service.queue_listing(db=db, queue=queue)
+    return TicketPage(tickets=[TicketSummary.model_validate(t) for t in tickets])
+
+
+@router.get("/{ticket_id}", response_model=TicketRead)
+def read_ticket(ticket: CurrentTicket) -> TicketRead:
+    """The ticket with the whole conversation and its audit log."""
+    return _read(ticket)
+
+
+@router.post("/{ticket_id}/claim", response_model=TicketRead)
+def claim(ticket: CurrentTicket, db: SessionDep, agent: CurrentAgent) -> TicketRead:
+    """Take the ticket; 409 if another agent was first."""
+    return _read(service.claim(db=db, ticket_id=ticket.id, agent=agent))
+
+
+@router.post("/{ticket_id}/reply", response_model=TicketRead)
+def reply(ticket: CurrentTicket, body: TextBody, db: SessionDep, agent: CurrentAgent) -> TicketRead:
+    """Answer the user in their conversation."""
+    service.reply(db=db, ticket=ticket, agent=agent, text=body.text)
+    return _read(ticket)
+
+
+@router.post("/{ticket_id}/notes", response_model=TicketRead)
+def note(ticket: CurrentTicket, body: TextBody, db: SessionDep, agent: CurrentAgent) -> TicketRead:
+    """Add an internal note (never shown to the user)."""
+    service.add_note(db=db, ticket=ticket, agent=agent, text=body.text)
+    return _read(ticket)
+
+
+@router.post("/{ticket_id}/transfer", response_model=TicketRead)
+def transfer(
+    ticket: CurrentTicket, body: TransferBody, db: SessionDep, agent: CurrentAgent
+) -> TicketRead:
+    """Move the ticket to another queue, unassigned."""
+    return _read(service.transfer(db=db, ticket=ticket, agent=agent, queue=body.queue))
+
+
+@router.post("/{ticket_id}/priority", response_model=TicketRead)
+def change_priority(
+    ticket: CurrentTicket, body: PriorityBody, db: SessionDep, agent: CurrentAgent
+) -> TicketRead:
+    """Change the priority, with a reason; the due time follows."""
+    return _read(
+        service.change_priority(
+            db=db, ticket=ticket, agent=agent, priority=body.priority, reason=body.reason
+        )
+    )
+
+
+@router.post("/{ticket_id}/resolve", response_model=TicketRead)
+def resolve(ticket: CurrentTicket, db: SessionDep, agent: CurrentAgent) -> TicketRead:
+    """Close the ticket; the assistant answers the user again."""
+    return _read(service.resolve(db=db, ticket=ticket, agent=agent))

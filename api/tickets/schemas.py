@@ -1,0 +1,73 @@
+"""Public JSON of tickets, named by role."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.triage.training import QUEUES
+
+
+class TicketSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    queue: str
+    priority: int
+    status: str
+    language: str
+    channel: str
+    description: str
+    billable: bool
+    created_at: datetime
+    due_at: datetime
+    escalated_at: datetime | None
+    assigned_agent_id: int | None
+
+
+class TicketPage(BaseModel):
+    tickets: list[TicketSummary]
+
+
+class TranscriptLine(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    author: str
+    text: str
+    language: str
+    created_at: datetime
+
+
+class AuditLine(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    actor: str
+    action: str
+    detail: dict[str, Any]
+    created_at: datetime
+
+
+class TicketRead(TicketSummary):
+    contact: str | None
+    triage_reasons: list[Any]
+    transcript: list[TranscriptLine]
+    events: list[AuditLine]
+
+
+class TextBody(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class TransferBody(BaseModel):
+    queue: str = Field(json_schema_extra={"enum": list(QUEUES)})
+
+
+class PriorityBody(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    priority: int = Field(ge=1, le=5)
+    reason: str = Field(min_length=1, max_length=1000)

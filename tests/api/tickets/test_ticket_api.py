@@ -1,0 +1,119 @@
+"""The agent API over HTTP: log in, find the ticket, work it, resolve it."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from api.agents.models import AgentRole
+from api.agents.service import create_agent
+from api.conversations.models import Conversation, ConversationState, Message, MessageStatus
+from api.tickets.service import open_ticket
+from bot.triage import Triage
+
+
+@pytest.fixture
+def ticket_id(db: Session) -> int:
+    conversation = Conversation(channel="web", sender="driver-9", language="fi")
+    db.add(conversation)
+    db.add(
+        Message(
+            conversation=conversation,
+            author="user",
+            text="en pääse sisään",
+            language="fi",
+            status=MessageStatus.RECEIVED,
+        )
+    )
+    db.commit()
+    triage = Triage("fi", "driver", 1, False, ["Kuljettaja jumissa"])
+    ticket = open_ticket(
+        db=db,
+        conversation=conversation,
+        triage=triage,
+        description="en pääse sisään",
+        contact=None,
+        idempotency_key="t1",
+    )
+    for name in ("anna", "bo"):
+        create_agent(
+            db=db,
+            username=name,
+            display_name=name.title(),
+            password=f"{name}-pw",
+            role=AgentRole.AGENT,
+        )
+    return ticket.id
+
+
+def _login(client: TestClient, name: str) -> dict[str, str]:
+    response = client.post(
+        "/api/v1/agents/login", json={"username": name, "password": f"{name}-pw"}
+    )
+    assert response.status_code == 200
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def test_without_a_valid_token_nothing_is_shown(client: TestClient, ticket_id: int) -> None:
+    assert client.get("/api/v1/tickets", params={"queue": "driver"}).status_code == 401
+    bad = {"Authorization": "Bearer nope"}
+    assert client.get(f"/api/v1/tickets/{ticket_id}", headers=bad).status_code == 401
+    wrong = client.post("/api/v1/agents/login", json={"username": "anna", "password": "x"})
+    assert wrong.status_code == 401 and wrong.json()["code"] == "not_authenticated"
+
+
+def test_an_agent_works_a_ticket_from_queue_to_resolved(
+    client: TestClient, ticket_id: int, db: Session
+) -> None:
+    anna = _login(client, "anna")
+    listing = client.get("/api/v1/tickets", params={"queue": "driver"}, headers=anna).json()
+    assert [t["id"] for t in listing["tickets"]] == [ticket_id]
+    ticket = client.get(f"/api/v1/tickets/{ticket_id}", headers=anna).json()
+    assert ticket["transcript"][0]["text"] == "en pääse sisään"
+    assert ticket["triage_reasons"] == ["Kuljettaja jumissa"]
+
+    assert client.post(f"/api/v1/tickets/{ticket_id}/claim", headers=anna).status_code == 200
+    bo = _login(client, "bo")
+    second = client.post(f"/api/v1/tickets/{ticket_id}/claim", headers=bo)
+    assert second.status_code == 409 and second.json()["code"] == "already_claimed"
+
+    client.post(
+        f"/api/v1/tickets/{ticket_id}/reply", json={"text": "Kokeile nyt uudelleen"}, headers=anna
+    )
+    client.post(f"/api/v1/tickets/{ticket_id}/notes", json={"text": "soitin FMC:hen"}, headers=anna)
+    done = client.post(f"/api/v1/tickets/{ticket_id}/resolve", headers=anna).json()
+    assert done["status"] == "resolved"
+    assert [m["author"] for m in done["transcript"]] == ["user", "agent"]
+    assert [e["action"] for e in done["events"]] == [
+        "opened",
+        "claimed",
+        "replied",
+        "note",
+        "resolved",
+    ]
+    db.expire_all()
+    assert db.get(Conversation, 1).state == ConversationState.BOT  # type: ignore[union-attr]
+
+
+def test_transfer_and_priority_changes_are_checked(client: TestClient, ticket_id: int) -> None:
+    anna = _login(client, "anna")
+    moved = client.post(
+        f"/api/v1/tickets/{ticket_id}/transfer", json={"queue": "access"}, headers=anna
+    ).json()
+    assert moved["queue"] == "access" and moved["status"] == "open"
+    bad_queue = client.post(
+        f"/api/v1/tickets/{ticket_id}/transfer", json={"queue": "x"}, headers=anna
+    )
+    assert bad_queue.status_code == 409
+    no_reason = client.post(
+        f"/api/v1/tickets/{ticket_id}/priority", json={"priority": 2, "reason": ""}, headers=anna
+    )
+    assert no_reason.status_code == 422
+    changed = client.post(
+        f"/api/v1/tickets/{ticket_id}/priority",
+        json={"priority": 3, "reason": "Inte stoppande"},
+        headers=anna,
+    ).json()
+    assert changed["priority"] == 3
+    assert client.get("/api/v1/tickets/999", headers=anna).status_code == 404
