@@ -1,4 +1,4 @@
-"""The gateway in-process (TestClient) on a fresh SQLite database.
+"""The gateway in-process (TestClient) on a fresh database, SQLite and PostgreSQL.
 
 Rasa and the action server point at ports nobody listens on: these tests
 are about the gateway itself, including what it does when the assistant is
@@ -8,7 +8,6 @@ down. Conversations with the real assistant are in tests/e2e.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,10 +20,10 @@ from stack.processes import free_port
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(database_url: str) -> Settings:
     return Settings(
         environment="test",
-        database_url=f"sqlite:///{tmp_path / 'api.db'}",
+        database_url=database_url,
         rasa_url=f"http://127.0.0.1:{free_port()}",
         action_server_url=f"http://127.0.0.1:{free_port()}",
         rasa_timeout_seconds=2,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -14,8 +12,8 @@ from api.database import Base, make_engine
 from api.migrations import upgrade_database
 
 
-def test_migrations_match_the_models(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'schema.db'}")
+def test_migrations_match_the_models(database_url: str) -> None:
+    engine = make_engine(database_url)
     upgrade_database(engine)
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
@@ -23,8 +21,8 @@ def test_migrations_match_the_models(tmp_path: Path) -> None:
     assert diff == []
 
 
-def test_upgrading_twice_changes_nothing(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'twice.db'}")
+def test_upgrading_twice_changes_nothing(database_url: str) -> None:
+    engine = make_engine(database_url)
     upgrade_database(engine)
     upgrade_database(engine)  # a restart must not fail or lose data
     engine.dispose()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,8 +24,8 @@ SUNDAY_NIGHT = datetime(2026, 11, 22, 2, 30, tzinfo=STOCKHOLM)
 
 
 @pytest.fixture
-def factory(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'tickets.db'}")
+def factory(database_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(database_url)
     upgrade_database(engine)
     yield session_factory(engine)
     engine.dispose()
