@@ -31,13 +31,18 @@ class Settings(BaseSettings):
     rasa_timeout_seconds: float = 30.0
     health_timeout_seconds: float = 2.0
 
+    # Shared by the API and the action server for the internal hand-off endpoint.
+    internal_token: SecretStr = SecretStr(_PLACEHOLDER)
+
     max_message_chars: int = 2000
     max_body_bytes: int = 64 * 1024
 
     @model_validator(mode="after")
     def _no_placeholder_secrets_in_production(self) -> Settings:
-        if self.environment == "production" and self.rasa_token.get_secret_value() == _PLACEHOLDER:
-            raise ValueError("VIOL3_RASA_TOKEN must be set to a real secret in production")
+        for name in ("rasa_token", "internal_token"):
+            secret: SecretStr = getattr(self, name)
+            if self.environment == "production" and secret.get_secret_value() == _PLACEHOLDER:
+                raise ValueError(f"VIOL3_{name.upper()} must be set to a real secret in production")
         return self
 
 

@@ -18,6 +18,7 @@ from api.config import Settings, get_settings
 from api.conversations.router import router as chat_router
 from api.database import make_engine, session_factory
 from api.exceptions import register_exception_handlers
+from api.handoffs.router import router as handoffs_router
 from api.health.router import router as health_router
 from api.knowledge.router import router as knowledge_router
 from api.limits import BodySizeLimit
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(triage_router)
     app.include_router(agents_router)
     app.include_router(tickets_router)
+    app.include_router(handoffs_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -21,6 +21,7 @@ class MessageStatus(StrEnum):
     ANSWERED = "answered"  # the assistant answered it
     NEEDS_FOLLOW_UP = "needs_follow_up"  # the assistant was down; a person follows up
     SENT = "sent"  # an outgoing message that was delivered
+    FOR_AGENT = "for_agent"  # written while handed off: goes to the ticket, not the bot
 
 
 class Conversation(Base):

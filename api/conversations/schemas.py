@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -58,3 +59,19 @@ class ChatResponse(BaseModel):
     intent: str | None = None
     language_source: str | None = None
     assistant_available: bool = True
+
+
+class ConversationMessage(BaseModel):
+    """A message the user has not seen yet (an agent's reply, for instance)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    author: str
+    text: str
+    language: str
+    created_at: datetime
+
+
+class MessagePage(BaseModel):
+    messages: list[ConversationMessage]

@@ -1,4 +1,5 @@
-"""Chat: decide the language, store the message, ask the assistant, store the answer.
+"""Chat: decide the language, store the message, ask the assistant (or, while a
+person has the conversation, pass it to the ticket), store the answer.
 
 The user's message is committed before the assistant is asked, so nothing the
 user wrote is lost if Rasa or the action server is down; such messages are
@@ -15,10 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.assistant.client import AssistantReply, AssistantUnavailable, RasaClient
-from api.conversations.models import Conversation, Message, MessageStatus
-from api.conversations.schemas import BotMessage, Button, ChatRequest, ChatResponse
+from api.conversations.models import Conversation, ConversationState, Message, MessageStatus
+from api.conversations.schemas import BotMessage, Button, ChatRequest, ChatResponse, Handoff
 from api.database import utcnow
 from api.exceptions import InvalidInput
+from api.tickets.models import Ticket, TicketStatus
 from bot.language import LanguageDecision, choose_language, explicit_choice
 from bot.redaction import redact
 from bot.replies import reply
@@ -96,6 +98,12 @@ def handle_chat(
         db, request.channel, request.sender, decision.language
     )
     inbound = _record_inbound(db, conversation, request, text, decision)
+    if conversation.state == ConversationState.HUMAN:
+        ticket = open_ticket_of(db=db, conversation=conversation)
+        if ticket is not None:
+            return _forward_to_agent(db, conversation, ticket, inbound, request.sender)
+        conversation.state = ConversationState.BOT  # nothing open any more: the bot answers
+        db.commit()
     metadata = {
         "language": decision.language,
         "language_source": decision.source,
@@ -159,7 +167,35 @@ def _answer(
             for b in answer.bubbles
         ],
         topic=inbound.topic,
+        handoff=Handoff(**answer.turn["handoff"]) if answer.turn.get("handoff") else None,
         intent=answer.intent,
+        language_source=inbound.language_source,
+    )
+
+
+def open_ticket_of(*, db: Session, conversation: Conversation) -> Ticket | None:
+    """The conversation's newest unresolved ticket, if any."""
+    query = (
+        select(Ticket)
+        .where(Ticket.conversation_id == conversation.id, Ticket.status != TicketStatus.RESOLVED)
+        .order_by(Ticket.id.desc())
+    )
+    return db.scalars(query).first()
+
+
+def _forward_to_agent(
+    db: Session, conversation: Conversation, ticket: Ticket, inbound: Message, sender: str
+) -> ChatResponse:
+    """While a person has the conversation, the user's words go to the ticket."""
+    inbound.status = MessageStatus.FOR_AGENT
+    text = reply("handoff_forwarded", conversation.language, ticket=ticket.id)
+    db.add(_outbound(conversation, "system", text))
+    db.commit()
+    return ChatResponse(
+        sender=sender,
+        language=conversation.language,  # type: ignore[arg-type]
+        messages=[BotMessage(text=text)],
+        handoff=Handoff(ticket_id=str(ticket.id), queue=ticket.queue, priority=ticket.priority),
         language_source=inbound.language_source,
     )
 
@@ -197,5 +233,24 @@ def messages_needing_follow_up(*, db: Session, limit: int = 100) -> list[Message
         .where(Message.status == MessageStatus.NEEDS_FOLLOW_UP)
         .order_by(Message.id)
         .limit(limit)
+    )
+    return list(db.scalars(query))
+
+
+def messages_after(
+    *, db: Session, channel: str, sender: str, after: int, authors: tuple[str, ...] = ("agent",)
+) -> list[Message]:
+    """Messages by `authors` in the sender's conversation with an id above `after`."""
+    conversation = find_conversation(db=db, channel=channel, sender=sender)
+    if conversation is None:
+        return []
+    query = (
+        select(Message)
+        .where(
+            Message.conversation_id == conversation.id,
+            Message.id > after,
+            Message.author.in_(authors),
+        )
+        .order_by(Message.id)
     )
     return list(db.scalars(query))

@@ -28,6 +28,7 @@ def test_every_text_exists_in_every_language_and_fills_in() -> None:
                 "when": "W",
                 "time": "T",
                 "weekday": "D",
+                "ticket": 7,
             }
             text = reply(key, language, **params)
             assert "{" not in text, key

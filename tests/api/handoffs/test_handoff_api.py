@@ -1,0 +1,73 @@
+"""A hand-off opens one ticket; while it is open the user's words reach the agent."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from api.agents.models import AgentRole
+from api.agents.service import create_agent
+from api.config import Settings
+
+CHAT = "/api/v1/chat"
+
+
+def _handoff(client: TestClient, settings: Settings, key: str = "h1", token: str | None = None):  # type: ignore[no-untyped-def]
+    secret = token if token is not None else settings.internal_token.get_secret_value()
+    return client.post(
+        "/api/v1/handoffs",
+        json={
+            "conversation_key": "conv-1",
+            "idempotency_key": key,
+            "description": "Chauffören står vid mätplatsen och kommer inte in, kan inte lossa",
+            "contact": "070-123 45 67",
+        },
+        headers={"X-Internal-Token": secret},
+    )
+
+
+def test_a_hand_off_is_triaged_and_opened_once(client: TestClient, settings: Settings) -> None:
+    client.post(
+        CHAT, json={"sender": "d1", "message": "jag står vid mätplatsen och kommer inte in"}
+    )
+    first = _handoff(client, settings)
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert (body["queue"], body["priority"]) == ("driver", 1)
+    assert "dygnet runt" in body["handling"]
+    assert _handoff(client, settings).json()["ticket_id"] == body["ticket_id"]  # retried
+    assert _handoff(client, settings, token="wrong").status_code == 401
+
+
+def test_while_handed_off_messages_go_to_the_ticket_and_replies_come_back(
+    client: TestClient, settings: Settings, db: Session
+) -> None:
+    client.post(CHAT, json={"sender": "d1", "message": "hej, jag behöver hjälp"})
+    ticket_id = _handoff(client, settings).json()["ticket_id"]
+    body = client.post(CHAT, json={"sender": "d1", "message": "är det någon där?"}).json()
+    assert body["handoff"]["ticket_id"] == ticket_id
+    assert f"ärende {ticket_id}" in body["messages"][0]["text"]
+
+    create_agent(db=db, username="anna", display_name="Anna", password="pw", role=AgentRole.AGENT)
+    token = client.post("/api/v1/agents/login", json={"username": "anna", "password": "pw"})
+    agent = {"Authorization": f"Bearer {token.json()['token']}"}
+    ticket = client.get(f"/api/v1/tickets/{ticket_id}", headers=agent).json()
+    assert "är det någon där?" in [line["text"] for line in ticket["transcript"]]
+    client.post(f"/api/v1/tickets/{ticket_id}/claim", headers=agent)
+    client.post(
+        f"/api/v1/tickets/{ticket_id}/reply", json={"text": "Hej! Prova igen nu."}, headers=agent
+    )
+
+    new = client.get("/api/v1/chat/messages", params={"sender": "d1", "after": 0}).json()
+    assert [m["text"] for m in new["messages"]] == ["Hej! Prova igen nu."]
+    last = new["messages"][-1]["id"]
+    assert (
+        client.get("/api/v1/chat/messages", params={"sender": "d1", "after": last}).json()[
+            "messages"
+        ]
+        == []
+    )
+
+    client.post(f"/api/v1/tickets/{ticket_id}/resolve", headers=agent)
+    after = client.post(CHAT, json={"sender": "d1", "message": "tack, nu funkar det"}).json()
+    assert after["handoff"] is None  # the assistant has the conversation again
