@@ -31,7 +31,9 @@ class Settings(BaseSettings):
     rasa_timeout_seconds: float = 30.0
     health_timeout_seconds: float = 2.0
 
-    # Shared by the API and the action server for the internal hand-off endpoint.
+    # Where the action server reaches the API, and the secret both share for the
+    # internal hand-off endpoint.
+    api_url: str = "http://127.0.0.1:8000"
     internal_token: SecretStr = SecretStr(_PLACEHOLDER)
 
     max_message_chars: int = 2000

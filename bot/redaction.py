@@ -72,3 +72,10 @@ def redact(text: str) -> str:
     text = _HETU.sub(lambda m: HETU_MASK if is_henkilotunnus(m) else m.group(0), text)
     text = _PNR.sub(lambda m: PNR_MASK if is_personnummer(m) else m.group(0), text)
     return _PHONE.sub(PHONE_MASK, text)
+
+
+def contact_details(text: str) -> list[str]:
+    """The phone numbers and e-mail addresses in `text`, as written (for a ticket's contact)."""
+    return [m.group(0) for m in _EMAIL.finditer(text)] + [
+        m.group(0).strip() for m in _PHONE.finditer(_EMAIL.sub(" ", text))
+    ]

@@ -132,11 +132,14 @@ def build_services(
     """The three services, in start order (actions first: Rasa calls them)."""
     actions_url = f"http://127.0.0.1:{ports.actions}"
     rasa_url = f"http://127.0.0.1:{ports.rasa}"
+    # The hand-off endpoint's secret: one per start unless configured.
+    internal = os.environ.get("VIOL3_INTERNAL_TOKEN") or secrets.token_hex(16)
     api_env = {
         "VIOL3_RASA_URL": rasa_url,
         "VIOL3_RASA_TOKEN": token,
         "VIOL3_ACTION_SERVER_URL": actions_url,
         "VIOL3_API_PORT": str(ports.api),
+        "VIOL3_INTERNAL_TOKEN": internal,
     }
     if database_url:
         api_env["VIOL3_DATABASE_URL"] = database_url
@@ -154,7 +157,11 @@ def build_services(
                 "--quiet",
             ],
             ready=lambda: _answers(f"{actions_url}/health"),
-            env={"PYTHONWARNINGS": "ignore"},
+            env={
+                "PYTHONWARNINGS": "ignore",
+                "VIOL3_API_URL": f"http://127.0.0.1:{ports.api}",
+                "VIOL3_INTERNAL_TOKEN": internal,
+            },
         ),
         Service(
             name="rasa",

@@ -21,8 +21,9 @@ from api.conversations.schemas import BotMessage, Button, ChatRequest, ChatRespo
 from api.database import utcnow
 from api.exceptions import InvalidInput
 from api.tickets.models import Ticket, TicketStatus
+from api.tickets.service import set_contact
 from bot.language import LanguageDecision, choose_language, explicit_choice
-from bot.redaction import redact
+from bot.redaction import contact_details, redact
 from bot.replies import reply
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,19 @@ def handle_chat(
     except AssistantUnavailable as exc:
         log.warning("assistant unavailable for conversation %s: %s", conversation.id, exc)
         return _answer_unavailable(db, conversation, inbound, request.sender)
+    if answer.turn.get("handoff"):
+        _keep_contact(db, answer.turn["handoff"]["ticket_id"], request)
     return _answer(db, conversation, inbound, answer, request.sender)
+
+
+def _keep_contact(db: Session, ticket_id: str, request: ChatRequest) -> None:
+    """The assistant only ever sees masked text, so the contact the user just gave
+    (or, on SMS and phone, their number) reaches the ticket from here."""
+    found = contact_details(request.message)
+    if request.channel in ("sms", "voice"):
+        found.append(request.sender)
+    if found:
+        set_contact(db=db, ticket_id=int(ticket_id), contact=found[0])
 
 
 def _record_inbound(

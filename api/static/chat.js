@@ -86,7 +86,7 @@
     const div = document.createElement("div");
     div.className = `msg ${who}${extraClass ? " " + extraClass : ""}`;
     if (lang) div.lang = lang;
-    const speaker = t(who === "user" ? "you" : "assistant");
+    const speaker = t(who === "user" ? "you" : who === "agent" ? "agent" : "assistant");
     if (speaker) {
       // Screen readers announce who is speaking; sighted users see it from the side.
       const label = document.createElement("span");
@@ -153,6 +153,27 @@
     applyTexts();
   }
 
+  // While a person has the case, their replies are fetched every few seconds.
+  const POLL_MS = 5000;
+  let pollTimer = null, lastAgentId = 0;
+  function watchForAgent(handedOff) {
+    if (handedOff && !pollTimer) pollTimer = setInterval(pollAgent, POLL_MS);
+    if (!handedOff && pollTimer) { clearInterval(pollTimer); pollTimer = null; }
+  }
+  async function pollAgent() {
+    try {
+      const q = new URLSearchParams({ sender: SENDER, channel: "web", after: String(lastAgentId) });
+      const res = await fetch("/api/v1/chat/messages?" + q);
+      if (!res.ok) return;
+      const data = await res.json();
+      for (const m of data.messages || []) {
+        lastAgentId = Math.max(lastAgentId, m.id);
+        const { div } = addBubble("agent", m.text, m.language);
+        div.classList.add("bot");
+      }
+    } catch { /* try again at the next tick */ }
+  }
+
   async function sendMessage() {
     const text = input.value;
     if (busy || !text.trim()) return;
@@ -182,6 +203,7 @@
           }
         }
         followReplyLanguage(lang, data.language_source);
+        watchForAgent(Boolean(data.handoff));
       } else if (res.status === 422 && typeof data?.detail === "string") {
         error = data.detail; // already written in the user's language by the server
         if (typeof data.language === "string" && data.language) errorLang = data.language;

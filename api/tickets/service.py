@@ -220,3 +220,10 @@ def add_note(*, db: Session, ticket: Ticket, agent: Agent, text: str) -> None:
     """An internal note: in the audit log, never shown to the user."""
     _audit(db, ticket, "note", agent, text=redact(text))
     db.commit()
+
+
+def set_contact(*, db: Session, ticket_id: int, contact: str) -> None:
+    """Put how to reach the user on the ticket (the one field that holds it in clear)."""
+    ticket = get_ticket(db=db, ticket_id=ticket_id)
+    ticket.contact = contact
+    db.commit()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.redaction import EMAIL_MASK, HETU_MASK, PHONE_MASK, PNR_MASK, redact
+from bot.redaction import EMAIL_MASK, HETU_MASK, PHONE_MASK, PNR_MASK, contact_details, redact
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,9 @@ def test_email_addresses_are_masked() -> None:
 )
 def test_note_numbers_codes_and_dates_stay_readable(text: str) -> None:
     assert redact(text) == text
+
+
+def test_contact_details_are_found_for_the_tickets_contact_field() -> None:
+    found = contact_details("ring 070-123 45 67 eller mejla anna@akeri.se, tack")
+    assert found == ["anna@akeri.se", "070-123 45 67"]
+    assert contact_details("inga kontaktuppgifter här") == []

@@ -29,6 +29,7 @@ def test_every_text_exists_in_every_language_and_fills_in() -> None:
                 "time": "T",
                 "weekday": "D",
                 "ticket": 7,
+                "handling": "H",
             }
             text = reply(key, language, **params)
             assert "{" not in text, key

@@ -1,0 +1,78 @@
+"""Hand a conversation to a person: collect what is missing, then open the ticket."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.api_client import ApiUnavailable, create_handoff
+from actions.knowledge import turn_info
+from bot.replies import reply
+
+log = logging.getLogger(__name__)
+
+# On SMS and phone the number is known already: no need to ask for it.
+CHANNELS_WITH_KNOWN_CONTACT = ("sms", "voice")
+HANDOFF_SLOTS = ("handoff_description", "handoff_company", "handoff_contact")
+
+
+class ValidateHandoffForm(FormValidationAction):
+    """`validate_handoff_form`: asks only for what is missing."""
+
+    def name(self) -> str:
+        return "validate_handoff_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot("channel") in CHANNELS_WITH_KNOWN_CONTACT:
+            return [s for s in domain_slots if s != "handoff_contact"]
+        return domain_slots
+
+
+def _handoff_started_at(tracker: Tracker) -> float:
+    """When this hand-off's form started: the same for every retry of the action."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == "handoff_form":
+            return float(event.get("timestamp") or 0)
+    return 0.0
+
+
+class ActionOpenTicket(Action):
+    """`action_open_ticket`: create the ticket through the API and say who handles it when."""
+
+    def name(self) -> str:
+        return "action_open_ticket"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        language = tracker.get_slot("language") or "sv"
+        try:
+            ticket = create_handoff(
+                conversation_key=tracker.sender_id,
+                idempotency_key=f"{tracker.sender_id}-{_handoff_started_at(tracker)}",
+                description=tracker.get_slot("handoff_description") or "",
+                company=tracker.get_slot("handoff_company"),
+                contact=tracker.get_slot("handoff_contact"),
+            )
+        except ApiUnavailable as exc:
+            log.warning("hand-off for %s failed: %s", tracker.sender_id, exc)
+            dispatcher.utter_message(response="utter_handoff_failed")
+            return [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
+        text = reply(
+            "handoff_done", language, ticket=ticket["ticket_id"], handling=ticket["handling"]
+        )
+        dispatcher.utter_message(text=text)
+        handoff = {k: ticket[k] for k in ("ticket_id", "queue", "priority")}
+        dispatcher.utter_message(json_message=turn_info(handoff=handoff))
+        return [SlotSet(slot, None) for slot in HANDOFF_SLOTS]

@@ -1,0 +1,81 @@
+"""Asking for a person in chat: the form asks only what is missing, a ticket opens,
+an agent answers, and the user sees the answer in the same conversation."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from api.agents.models import AgentRole
+from api.agents.service import create_agent
+from api.database import make_engine, session_factory
+from api.tickets.models import Ticket
+from tests.conftest import Stack
+
+pytestmark = pytest.mark.e2e
+
+
+def _tickets(stack: Stack) -> int:
+    engine = make_engine(stack.database_url)
+    with session_factory(engine)() as db:
+        count = db.scalar(select(func.count()).select_from(Ticket)) or 0
+    engine.dispose()
+    return count
+
+
+def test_a_user_asks_for_a_person_and_gets_an_answer_from_an_agent(stack: Stack) -> None:
+    sender = "e2e-handoff-fi"
+    before = _tickets(stack)
+    first = stack.chat(sender, "haluan puhua ihmisen kanssa").json()
+    assert first["language"] == "fi" and first["intent"] == "ask_human"
+    assert "Kerro lyhyesti" in first["messages"][0]["text"]
+    stack.chat(sender, "kuljettaja seisoo mittauspaikalla eikä pääse kirjautumaan")
+    stack.chat(sender, "Kuljetus Virtanen Oy, kuljettaja")
+    done = stack.chat(sender, "+358 40 123 4567").json()
+    assert done["handoff"] is not None, done
+    ticket_id = done["handoff"]["ticket_id"]
+    assert (done["handoff"]["queue"], done["handoff"]["priority"]) == ("driver", 1)
+    assert f"Tapaus {ticket_id}" in done["messages"][0]["text"]
+    assert _tickets(stack) == before + 1
+
+    # While a person has it, the user's words go to the ticket, not the bot.
+    waiting = stack.chat(sender, "onko siellä ketään?").json()
+    assert waiting["handoff"]["ticket_id"] == ticket_id
+
+    engine = make_engine(stack.database_url)
+    with session_factory(engine)() as db:
+        create_agent(
+            db=db, username="e2e-anna", display_name="Anna", password="pw-e2e", role=AgentRole.AGENT
+        )
+    engine.dispose()
+    api = stack.api
+    token = httpx.post(
+        f"{api}/api/v1/agents/login", json={"username": "e2e-anna", "password": "pw-e2e"}
+    ).json()["token"]
+    agent = {"Authorization": f"Bearer {token}"}
+    ticket = httpx.get(f"{api}/api/v1/tickets/{ticket_id}", headers=agent).json()
+    said = [line["text"] for line in ticket["transcript"]]
+    assert "onko siellä ketään?" in said and ticket["contact"] == "+358 40 123 4567"
+    assert "[telefon]" in said  # the number is masked in the transcript, kept on the ticket
+    httpx.post(f"{api}/api/v1/tickets/{ticket_id}/claim", headers=agent)
+    httpx.post(
+        f"{api}/api/v1/tickets/{ticket_id}/reply",
+        json={"text": "Hei! Nollasin salasanasi, kokeile uudelleen."},
+        headers=agent,
+    )
+    new = httpx.get(f"{api}/api/v1/chat/messages", params={"sender": sender}).json()
+    assert [m["text"] for m in new["messages"]] == ["Hei! Nollasin salasanasi, kokeile uudelleen."]
+
+    httpx.post(f"{api}/api/v1/tickets/{ticket_id}/resolve", headers=agent)
+    back = stack.chat(sender, "kiitos, nyt toimii").json()
+    assert back["handoff"] is None and back["intent"] == "thanks"
+
+
+def test_on_sms_the_form_does_not_ask_for_a_phone_number(stack: Stack) -> None:
+    sender = "+46701234567"
+    stack.chat(sender, "jag vill prata med en människa", channel="sms")
+    stack.chat(sender, "prisräkningen har stannat för hela vår leverans", channel="sms")
+    done = stack.chat(sender, "Skogsbolaget AB, redovisning", channel="sms").json()
+    assert done["handoff"] is not None, done
+    assert done["handoff"]["queue"] == "accounting"
