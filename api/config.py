@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     api_url: str = "http://127.0.0.1:8000"
     internal_token: SecretStr = SecretStr(_PLACEHOLDER)
 
+    # How often overdue tickets are looked for (and escalated once each).
+    sla_check_seconds: float = 60.0
+
     max_message_chars: int = 2000
     max_body_bytes: int = 64 * 1024
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,6 +26,7 @@ from api.limits import BodySizeLimit
 from api.migrations import upgrade_database
 from api.queues.router import router as queues_router
 from api.tickets.router import router as tickets_router
+from api.tickets.watch import watch_due_times
 from api.triage.router import router as triage_router
 from bot.knowledge.search import default_index
 from bot.language import warm_up
@@ -42,11 +44,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upgrade_database(engine)
         warm_up()
         default_index()  # build the search index before the first question
+        factory = session_factory(engine)
         with httpx.Client() as http:
             app.state.settings = settings
-            app.state.session_factory = session_factory(engine)
+            app.state.session_factory = factory
             app.state.assistant = RasaClient(settings, http)
+            watcher = asyncio.create_task(watch_due_times(factory, settings.sla_check_seconds))
             yield
+            watcher.cancel()
         engine.dispose()
 
     app = FastAPI(

@@ -146,3 +146,13 @@ def test_passwords_are_stored_hashed() -> None:
     assert "hemligt" not in stored
     assert password_matches("hemligt", stored)
     assert not password_matches("fel", stored)
+
+
+def test_the_watcher_escalates_overdue_tickets_from_the_database(
+    db: Session, factory: sessionmaker[Session]
+) -> None:
+    from api.tickets.watch import check_once
+
+    _ticket(db, priority=1)  # due 15 minutes after a Sunday night in 2026: long past
+    assert check_once(factory) == 1
+    assert check_once(factory) == 0
