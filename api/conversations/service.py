@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -200,32 +201,45 @@ def _forward_to_agent(
     db: Session, conversation: Conversation, ticket: Ticket, inbound: Message, sender: str
 ) -> ChatResponse:
     """While a person has the conversation, the user's words go to the ticket."""
-    inbound.status = MessageStatus.FOR_AGENT
     text = reply("handoff_forwarded", conversation.language, ticket=ticket.id)
-    db.add(_outbound(conversation, "system", text))
-    db.commit()
-    return ChatResponse(
-        sender=sender,
-        language=conversation.language,  # type: ignore[arg-type]
-        messages=[BotMessage(text=text)],
-        handoff=Handoff(ticket_id=str(ticket.id), queue=ticket.queue, priority=ticket.priority),
-        language_source=inbound.language_source,
+    handoff = Handoff(ticket_id=str(ticket.id), queue=ticket.queue, priority=ticket.priority)
+    return _system_answer(
+        db, conversation, inbound, MessageStatus.FOR_AGENT, text, sender=sender, handoff=handoff
     )
 
 
 def _answer_unavailable(
     db: Session, conversation: Conversation, inbound: Message, sender: str
 ) -> ChatResponse:
-    inbound.status = MessageStatus.NEEDS_FOLLOW_UP
     text = reply("assistant_unavailable", conversation.language)
+    return _system_answer(
+        db,
+        conversation,
+        inbound,
+        MessageStatus.NEEDS_FOLLOW_UP,
+        text,
+        sender=sender,
+        assistant_available=False,
+    )
+
+
+def _system_answer(
+    db: Session,
+    conversation: Conversation,
+    inbound: Message,
+    status: MessageStatus,
+    text: str,
+    **fields: Any,
+) -> ChatResponse:
+    """Answer with a text of the gateway's own (not the assistant's) and store both sides."""
+    inbound.status = status
     db.add(_outbound(conversation, "system", text))
     db.commit()
     return ChatResponse(
-        sender=sender,
         language=conversation.language,  # type: ignore[arg-type]
         messages=[BotMessage(text=text)],
         language_source=inbound.language_source,
-        assistant_available=False,
+        **fields,
     )
 
 

@@ -8,23 +8,14 @@ from zoneinfo import ZoneInfo
 from fastapi.testclient import TestClient
 
 from api.queues.service import overview
+from bot.triage.training import QUEUES
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-QUEUES = [
-    "driver",
-    "measurement",
-    "accounting",
-    "transport",
-    "production",
-    "access",
-    "integration",
-    "general",
-]
 
 
 def test_at_half_past_two_on_a_sunday_night_only_driver_support_is_open() -> None:
     state = overview(now=datetime(2026, 11, 22, 2, 30, tzinfo=STOCKHOLM), language="en")
-    assert [q.id for q in state.queues] == QUEUES
+    assert [q.id for q in state.queues] == list(QUEUES)
     assert [q.id for q in state.queues if q.open_now] == ["driver"]
     accounting = next(q for q in state.queues if q.id == "accounting")
     assert accounting.next_opening == datetime(2026, 11, 23, 8, 0, tzinfo=STOCKHOLM)
@@ -38,7 +29,7 @@ def test_on_a_weekday_morning_every_queue_is_open() -> None:
 
 def test_the_endpoint_lists_all_queues_with_names_in_the_language(client: TestClient) -> None:
     body = client.get("/api/v1/queues", params={"lang": "fi"}).json()
-    assert [q["id"] for q in body["queues"]] == QUEUES
+    assert [q["id"] for q in body["queues"]] == list(QUEUES)
     driver = body["queues"][0]
     assert driver["always_open"] and driver["open_now"] and "Kuljettajatuki" in driver["name"]
     assert client.get("/api/v1/queues", params={"lang": "xx"}).status_code == 422
