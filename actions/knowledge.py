@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.knowledge.answer import decide
+
+MISSES_BEFORE_HANDOFF = 2
 
 
 def turn_info(**info: Any) -> dict[str, Any]:
@@ -28,8 +30,13 @@ class ActionAnswerKnowledge(Action):
     ) -> list[dict[str, Any]]:
         language = tracker.get_slot("language") or "sv"
         question = tracker.latest_message.get("text") or ""
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        decision = decide(question, language, intent=intent)
+        intent = tracker.latest_message.get("intent") or {}
+        decision = decide(
+            question,
+            language,
+            intent=intent.get("name"),
+            intent_confidence=float(intent.get("confidence") or 0.0),
+        )
         if decision.kind == "answer":
             dispatcher.utter_message(text=decision.text())
             dispatcher.utter_message(json_message=turn_info(topic=decision.topic))
@@ -42,6 +49,9 @@ class ActionAnswerKnowledge(Action):
             )
             return []
         misses = int(tracker.get_slot("knowledge_misses") or 0) + 1
-        dispatcher.utter_message(response="utter_knowledge_none")
         dispatcher.utter_message(json_message=turn_info(unanswered=True))
+        if misses >= MISSES_BEFORE_HANDOFF:  # failed twice: a person takes over
+            dispatcher.utter_message(response="utter_knowledge_none_handoff")
+            return [SlotSet("knowledge_misses", 0), FollowupAction("handoff_form")]
+        dispatcher.utter_message(response="utter_knowledge_none")
         return [SlotSet("knowledge_misses", misses)]

@@ -21,6 +21,7 @@ class Thresholds:
     min_score: float
     ambiguity_ratio: float
     max_choices: int
+    intent_min_confidence: float
     intent_topics: dict[str, str]
 
 
@@ -70,17 +71,19 @@ def decide(
     language: str,
     *,
     intent: str | None = None,
+    intent_confidence: float = 1.0,
     index: KnowledgeIndex | None = None,
     limits: Thresholds | None = None,
 ) -> Decision:
     """Answer with the best article, ask between close ones, or say no article fits.
 
-    An `intent` that names one topic (bot/data/knowledge.yml) answers with
-    that topic's article directly.
+    A confident `intent` that names one topic (bot/data/knowledge.yml)
+    answers with that topic's article directly.
     """
     limits = limits or thresholds()
     index = index or default_index()
-    topic = limits.intent_topics.get(intent or "")
+    sure = intent_confidence >= limits.intent_min_confidence
+    topic = limits.intent_topics.get(intent or "") if sure else None
     hit = index.hit_for(topic, language) if topic else None
     if hit is not None:
         return Decision("answer", [hit], mentions(query, language))

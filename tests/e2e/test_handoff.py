@@ -79,3 +79,14 @@ def test_on_sms_the_form_does_not_ask_for_a_phone_number(stack: Stack) -> None:
     done = stack.chat(sender, "Skogsbolaget AB, redovisning", channel="sms").json()
     assert done["handoff"] is not None, done
     assert done["handoff"]["queue"] == "accounting"
+
+
+def test_after_two_questions_without_an_answer_a_person_takes_over(stack: Stack) -> None:
+    sender = "e2e-two-misses"
+    first = stack.chat(
+        sender, "varför är fakturan från er dubbel den här månaden", language="sv"
+    ).json()
+    assert first["topic"] is None and first["handoff"] is None
+    second = stack.chat(sender, "kan ni ändra mitt kontrakt med köparen", language="sv").json()
+    texts = " ".join(m["text"] for m in second["messages"])
+    assert "lämnar över till en person" in texts and "Beskriv kort" in texts, texts

@@ -46,3 +46,16 @@ def test_an_intent_that_names_a_topic_answers_with_that_article() -> None:
     limits = replace(LIMITS, intent_topics={"archive_intent": "mb_archive"})
     decision = decide("kvantitet avdrag", "sv", intent="archive_intent", index=INDEX, limits=limits)
     assert decision.kind == "answer" and decision.topic == "mb_archive"
+
+
+def test_an_unsure_intent_is_searched_like_any_other_question() -> None:
+    limits = replace(LIMITS, intent_topics={"archive_intent": "mb_archive"})
+    decision = decide(
+        "kvantitet avdrag",
+        "sv",
+        intent="archive_intent",
+        intent_confidence=0.3,
+        index=INDEX,
+        limits=limits,
+    )
+    assert decision.kind == "clarify"
