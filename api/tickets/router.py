@@ -105,3 +105,9 @@ def change_priority(
 def resolve(ticket: CurrentTicket, db: SessionDep, agent: CurrentAgent) -> TicketRead:
     """Close the ticket; the assistant answers the user again."""
     return _read(service.resolve(db=db, ticket=ticket, agent=agent))
+
+
+@router.post("/{ticket_id}/reopen", response_model=TicketRead)
+def reopen(ticket: CurrentTicket, db: SessionDep, agent: CurrentAgent) -> TicketRead:
+    """Reopen a resolved ticket (the user wrote again); the conversation goes back to people."""
+    return _read(service.reopen(db=db, ticket=ticket, actor=agent.username))

@@ -131,7 +131,7 @@ def resolve(*, db: Session, ticket: Ticket, agent: Agent, now: datetime | None =
     return ticket
 
 
-def reopen(*, db: Session, ticket: Ticket, now: datetime | None = None) -> Ticket:
+def reopen(*, db: Session, ticket: Ticket, actor: str = "user") -> Ticket:
     """The user wrote again after resolve: back to its queue, with the person, not the bot."""
     if ticket.status != TicketStatus.RESOLVED:
         raise InvalidTransition("only resolved tickets reopen")
@@ -139,7 +139,7 @@ def reopen(*, db: Session, ticket: Ticket, now: datetime | None = None) -> Ticke
     ticket.assigned_agent_id = None
     ticket.resolved_at = None
     ticket.conversation.state = ConversationState.HUMAN
-    _audit(db, ticket, "reopened", actor="user")
+    _audit(db, ticket, "reopened", actor=actor)
     db.commit()
     return ticket
 

@@ -94,6 +94,12 @@ def test_an_agent_works_a_ticket_from_queue_to_resolved(
     ]
     db.expire_all()
     assert db.get(Conversation, 1).state == ConversationState.BOT  # type: ignore[union-attr]
+    again = client.post(f"/api/v1/tickets/{ticket_id}/reopen", headers=anna).json()
+    assert again["status"] == "open" and again["events"][-1]["actor"] == "anna"
+    db.expire_all()
+    assert db.get(Conversation, 1).state == ConversationState.HUMAN  # type: ignore[union-attr]
+    twice = client.post(f"/api/v1/tickets/{ticket_id}/reopen", headers=anna)
+    assert twice.status_code == 409
 
 
 def test_transfer_and_priority_changes_are_checked(client: TestClient, ticket_id: int) -> None:
