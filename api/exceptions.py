@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.agents.service import AuthenticationFailed
-from api.tickets.service import TicketError
+from api.tickets.service import AlreadyClaimed, InvalidTransition, TicketError, TicketNotFound
 from bot.language import is_supported, load_rules
 from bot.replies import reply
 
@@ -95,19 +95,21 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     return _error(500, "internal", "Internal error")
 
 
-_TICKET_ERRORS = {
-    "TicketNotFound": (404, "ticket_not_found", "No such ticket."),
-    "AlreadyClaimed": (409, "already_claimed", "Another agent has already claimed this ticket."),
-    "InvalidTransition": (409, "invalid_transition", "That cannot be done to this ticket now."),
+_TICKET_ERRORS: dict[type[TicketError], tuple[int, str, str]] = {
+    TicketNotFound: (404, "ticket_not_found", "No such ticket."),
+    AlreadyClaimed: (409, "already_claimed", "Another agent has already claimed this ticket."),
+    InvalidTransition: (409, "invalid_transition", "That cannot be done to this ticket now."),
 }
 
 
 async def _on_ticket_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, TicketError)
     status, code, message = _TICKET_ERRORS.get(
-        type(exc).__name__, (409, "ticket_error", "That cannot be done.")
+        type(exc), (409, "ticket_error", "That cannot be done.")
     )
-    detail = f"{message} {exc}".strip() if type(exc).__name__ == "InvalidTransition" else message
-    return _error(status, code, detail)
+    if isinstance(exc, InvalidTransition):  # its text says what is wrong
+        message = f"{message} {exc}"
+    return _error(status, code, message)
 
 
 async def _on_authentication_failed(request: Request, exc: Exception) -> JSONResponse:

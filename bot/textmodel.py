@@ -15,12 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from bot.knowledge.text import normalise, terms
-
-
-def folded(text: str) -> str:
-    """Lower case, unit spellings unified, å/ä/ö folded."""
-    return normalise(text).translate(str.maketrans("åäö", "aao"))
+from bot.knowledge.text import folded, terms
 
 
 class _Stems:

@@ -11,7 +11,6 @@ import secrets
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -232,8 +231,3 @@ def running(
     finally:
         for service in reversed(services):
             service.stop()
-
-
-def python_is_main_venv() -> bool:
-    """Whether this interpreter is the project's main virtual environment."""
-    return Path(sys.prefix).resolve() == (ROOT / ".venv").resolve()

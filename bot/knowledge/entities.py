@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 from bot.knowledge.facts import load
-from bot.knowledge.text import normalise
+from bot.knowledge.text import folded
 
 _CODE = re.compile(r"(?<!\d)(999\d)(?!\d)")
 
@@ -27,17 +27,13 @@ class FactMention:
     decisive: bool = True
 
 
-def _fold(text: str) -> str:
-    return normalise(text).translate(str.maketrans("åäö", "aao"))
-
-
 @cache
 def _unit_patterns() -> list[tuple[re.Pattern[str], dict[str, Any]]]:
     patterns = []
     for unit in load("units")["units"]:
         spellings = {unit["id"], unit["symbol"], *unit.get("aliases", [])}
         alternatives = "|".join(
-            re.escape(_fold(s)) for s in sorted(spellings, key=len, reverse=True)
+            re.escape(folded(s)) for s in sorted(spellings, key=len, reverse=True)
         )
         patterns.append((re.compile(rf"(?<![\w*])(?:{alternatives})(?![\w*])"), unit))
     return patterns
@@ -55,7 +51,7 @@ def _reject_code(question: str, lang: str) -> list[FactMention]:
 
 
 def _units(question: str, lang: str) -> list[FactMention]:
-    folded = _fold(question)
+    question_folded = folded(question)
     return [
         FactMention(
             "mb_units",
@@ -64,7 +60,7 @@ def _units(question: str, lang: str) -> list[FactMention]:
             decisive=False,
         )
         for pattern, unit in _unit_patterns()
-        if pattern.search(folded)
+        if pattern.search(question_folded)
     ]
 
 
@@ -78,11 +74,11 @@ def _rule_regions(question: str, lang: str) -> list[FactMention]:
 
 
 def _price_terms(question: str, lang: str) -> list[FactMention]:
-    folded = _fold(question)
+    question_folded = folded(question)
     return [
         FactMention("mb_price_terms", t["id"], f"{t['name'][lang]}: {t['description'][lang]}")
         for t in load("price_terms")["price_terms"]
-        if any(_fold(name) in folded for name in t["name"].values())
+        if any(folded(name) in question_folded for name in t["name"].values())
     ]
 
 

@@ -45,6 +45,11 @@ def normalise(text: str) -> str:
     return _UNIT.sub("m3", text)
 
 
+def folded(text: str) -> str:
+    """`normalise`d, with å/ä/ö (and é/ü) folded: "Mätbesked" -> "matbesked"."""
+    return normalise(text).translate(_FOLD)
+
+
 def words(text: str, language: str) -> list[str]:
     """The word and number tokens of `text` (punctuation dropped)."""
     doc = _tokenizer(language)(normalise(text))

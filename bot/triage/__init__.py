@@ -18,8 +18,9 @@ from typing import Any
 
 import yaml
 
+from bot.knowledge.text import folded
 from bot.language import choose_language
-from bot.textmodel import TextClassifier, folded
+from bot.textmodel import TextClassifier
 from bot.triage.training import load_requests
 
 _RULES = Path(__file__).resolve().parents[1] / "data" / "triage_rules.yml"
