@@ -69,9 +69,8 @@ class ActionOpenTicket(Action):
             log.warning("hand-off for %s failed: %s", tracker.sender_id, exc)
             dispatcher.utter_message(response="utter_handoff_failed")
             return [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
-        text = reply(
-            "handoff_done", language, ticket=ticket["ticket_id"], handling=ticket["handling"]
-        )
+        key = "handoff_reopened" if ticket.get("reopened") else "handoff_done"
+        text = reply(key, language, ticket=ticket["ticket_id"], handling=ticket["handling"])
         dispatcher.utter_message(text=text)
         handoff = {k: ticket[k] for k in ("ticket_id", "queue", "priority")}
         dispatcher.utter_message(json_message=turn_info(handoff=handoff))

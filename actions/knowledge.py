@@ -10,6 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.knowledge.answer import decide
+from bot.replies import reply
+from bot.triage import needs_person
 
 MISSES_BEFORE_HANDOFF = 2
 
@@ -37,6 +39,20 @@ class ActionAnswerKnowledge(Action):
             intent=intent.get("name"),
             intent_confidence=float(intent.get("confidence") or 0.0),
         )
+        rule = needs_person(question)
+        if rule is not None:  # an article may help while they wait, but a person must act
+            if decision.kind == "answer":
+                dispatcher.utter_message(text=decision.text())
+            urgent = rule.priority <= 2
+            key = "needs_person_urgent" if urgent else "needs_person_request"
+            dispatcher.utter_message(text=reply(key, language))
+            info = turn_info(topic=decision.topic, needs_person=rule.id)
+            dispatcher.utter_message(json_message=info)
+            return [
+                SlotSet("knowledge_misses", 0),
+                SlotSet("handoff_description", question),
+                FollowupAction("handoff_form"),
+            ]
         if decision.kind == "answer":
             dispatcher.utter_message(text=decision.text())
             dispatcher.utter_message(json_message=turn_info(topic=decision.topic))

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     api_url: str = "http://127.0.0.1:8000"
     internal_token: SecretStr = SecretStr(_PLACEHOLDER)
 
+    # A user who needs a person again within this time after their case was
+    # resolved gets the same case reopened instead of a new one.
+    reopen_window_hours: float = 168.0
+
     # How often overdue tickets are looked for (and escalated once each).
     sla_check_seconds: float = 60.0
 

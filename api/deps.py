@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from api.agents.models import Agent
-from api.agents.service import AuthenticationFailed, agent_for_token
+from api.agents.service import AuthenticationFailed, agent_for_token, require_admin
 from api.assistant.client import RasaClient
 from api.config import Settings
 
@@ -49,3 +49,11 @@ def get_current_agent(
 
 
 CurrentAgent = Annotated[Agent, Depends(get_current_agent)]
+
+
+def get_current_admin(agent: CurrentAgent) -> Agent:
+    """The logged-in agent, if they have the admin role (403 otherwise)."""
+    return require_admin(agent)
+
+
+CurrentAdmin = Annotated[Agent, Depends(get_current_admin)]

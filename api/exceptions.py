@@ -11,8 +11,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.agents.service import AuthenticationFailed
-from api.tickets.service import AlreadyClaimed, InvalidTransition, TicketError, TicketNotFound
+from api.agents.service import AgentExists, AgentNotFound, AuthenticationFailed, NotAllowed
+from api.tickets.service import (
+    AlreadyClaimed,
+    InvalidTransition,
+    NotYourTicket,
+    TicketError,
+    TicketNotFound,
+)
 from bot.language import is_supported, load_rules
 from bot.replies import reply
 
@@ -99,6 +105,7 @@ _TICKET_ERRORS: dict[type[TicketError], tuple[int, str, str]] = {
     TicketNotFound: (404, "ticket_not_found", "No such ticket."),
     AlreadyClaimed: (409, "already_claimed", "Another agent has already claimed this ticket."),
     InvalidTransition: (409, "invalid_transition", "That cannot be done to this ticket now."),
+    NotYourTicket: (403, "not_your_ticket", "Another agent has claimed this ticket."),
 }
 
 
@@ -112,6 +119,18 @@ async def _on_ticket_error(request: Request, exc: Exception) -> JSONResponse:
     return _error(status, code, message)
 
 
+async def _on_not_allowed(request: Request, exc: Exception) -> JSONResponse:
+    return _error(403, "not_allowed", "Your role does not allow this.")
+
+
+async def _on_agent_exists(request: Request, exc: Exception) -> JSONResponse:
+    return _error(409, "agent_exists", "That user name is taken.")
+
+
+async def _on_agent_not_found(request: Request, exc: Exception) -> JSONResponse:
+    return _error(404, "agent_not_found", "No such agent.")
+
+
 async def _on_authentication_failed(request: Request, exc: Exception) -> JSONResponse:
     response = _error(401, "not_authenticated", "Log in first: wrong or expired credentials.")
     response.headers["WWW-Authenticate"] = "Bearer"
@@ -122,6 +141,9 @@ def register_exception_handlers(app: FastAPI) -> None:
     """Map every domain and validation error to one JSON shape: detail, code, errors."""
     app.add_exception_handler(TicketError, _on_ticket_error)
     app.add_exception_handler(AuthenticationFailed, _on_authentication_failed)
+    app.add_exception_handler(NotAllowed, _on_not_allowed)
+    app.add_exception_handler(AgentExists, _on_agent_exists)
+    app.add_exception_handler(AgentNotFound, _on_agent_not_found)
     app.add_exception_handler(InvalidInput, _on_invalid_input)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.database import Base, UTCDateTime, utcnow
@@ -24,6 +24,8 @@ class Agent(Base):
     display_name: Mapped[str] = mapped_column(String(128))
     role: Mapped[AgentRole] = mapped_column(String(16), default=AgentRole.AGENT)
     password_hash: Mapped[str] = mapped_column(String(256))
+    # Deactivated, not deleted: the audit log keeps pointing at the account.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -7,7 +7,7 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from api.agents.models import Agent, AgentRole, AgentToken
@@ -18,6 +18,18 @@ TOKEN_LIFETIME = timedelta(hours=12)
 
 class AuthenticationFailed(Exception):
     """Wrong user name, password or token; mapped to 401 in api/exceptions.py."""
+
+
+class NotAllowed(Exception):
+    """Logged in, but the role does not allow it; mapped to 403."""
+
+
+class AgentExists(Exception):
+    """The user name is taken; mapped to 409."""
+
+
+class AgentNotFound(Exception):
+    """No agent with that id; mapped to 404."""
 
 
 def hash_password(password: str) -> str:
@@ -36,6 +48,8 @@ def password_matches(password: str, stored: str) -> bool:
 def create_agent(
     *, db: Session, username: str, display_name: str, password: str, role: AgentRole
 ) -> Agent:
+    if db.scalars(select(Agent).where(Agent.username == username)).first():
+        raise AgentExists(username)
     agent = Agent(
         username=username,
         display_name=display_name,
@@ -50,7 +64,7 @@ def create_agent(
 def login(*, db: Session, username: str, password: str, now: datetime | None = None) -> str:
     """A new token for the agent, or AuthenticationFailed."""
     agent = db.scalars(select(Agent).where(Agent.username == username)).first()
-    if agent is None or not password_matches(password, agent.password_hash):
+    if agent is None or not password_matches(password, agent.password_hash) or not agent.active:
         raise AuthenticationFailed
     token = secrets.token_urlsafe(32)
     now = now or utcnow()
@@ -72,8 +86,30 @@ def agent_for_token(*, db: Session, token: str, now: datetime | None = None) -> 
     if row is None or row.expires_at <= (now or utcnow()):
         raise AuthenticationFailed
     agent = db.get(Agent, row.agent_id)
-    if agent is None:
+    if agent is None or not agent.active:
         raise AuthenticationFailed
+    return agent
+
+
+def require_admin(agent: Agent) -> Agent:
+    if agent.role != AgentRole.ADMIN:
+        raise NotAllowed
+    return agent
+
+
+def list_agents(*, db: Session) -> list[Agent]:
+    return list(db.scalars(select(Agent).order_by(Agent.username)))
+
+
+def set_active(*, db: Session, agent_id: int, active: bool) -> Agent:
+    """Switch an account on or off; switching it off ends its sessions at once."""
+    agent = db.get(Agent, agent_id)
+    if agent is None:
+        raise AgentNotFound(agent_id)
+    agent.active = active
+    if not active:
+        db.execute(delete(AgentToken).where(AgentToken.agent_id == agent_id))
+    db.commit()
     return agent
 
 

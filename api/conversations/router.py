@@ -36,6 +36,7 @@ def new_messages(
     channel: Channel = "web",
     after: Annotated[int, Query(ge=0)] = 0,
 ) -> MessagePage:
-    """Agents' replies in the sender's conversation newer than message `after` (for polling)."""
+    """Agents' replies and support notices (such as "case resolved") newer than message
+    `after`, for polling."""
     found = service.messages_after(db=db, channel=channel, sender=sender, after=after)
     return MessagePage(messages=[ConversationMessage.model_validate(m) for m in found])

@@ -265,7 +265,12 @@ def messages_needing_follow_up(*, db: Session, limit: int = 100) -> list[Message
 
 
 def messages_after(
-    *, db: Session, channel: str, sender: str, after: int, authors: tuple[str, ...] = ("agent",)
+    *,
+    db: Session,
+    channel: str,
+    sender: str,
+    after: int,
+    authors: tuple[str, ...] = ("agent", "notice"),
 ) -> list[Message]:
     """Messages by `authors` in the sender's conversation with an id above `after`."""
     conversation = find_conversation(db=db, channel=channel, sender=sender)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Header
@@ -27,4 +28,5 @@ def create_handoff(
     expected = settings.internal_token.get_secret_value()
     if not hmac.compare_digest(x_internal_token.encode(), expected.encode()):
         raise AuthenticationFailed
-    return service.hand_off(db=db, request=request, now=utcnow())
+    window = timedelta(hours=settings.reopen_window_hours)
+    return service.hand_off(db=db, request=request, now=utcnow(), reopen_window=window)

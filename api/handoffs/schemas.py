@@ -23,3 +23,4 @@ class HandoffRead(BaseModel):
     priority: int
     due_at: datetime
     handling: str = Field(description="Who handles the case and when, in the user's language")
+    reopened: bool = Field(default=False, description="An earlier, resolved case was reopened")

@@ -168,7 +168,7 @@
       const data = await res.json();
       for (const m of data.messages || []) {
         lastAgentId = Math.max(lastAgentId, m.id);
-        const { div } = addBubble("agent", m.text, m.language);
+        const { div } = addBubble(m.author === "agent" ? "agent" : "bot", m.text, m.language);
         div.classList.add("bot");
       }
     } catch { /* try again at the next tick */ }

@@ -45,6 +45,7 @@ class Ticket(Base):
     # One timestamp per transition, set only by the transition in service.py.
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     conversation: Mapped[Conversation] = relationship()
@@ -52,6 +53,11 @@ class Ticket(Base):
     events: Mapped[list[AuditEvent]] = relationship(
         back_populates="ticket", order_by="AuditEvent.id"
     )
+
+    @property
+    def sla_started_at(self) -> datetime:
+        """The SLA clock runs from the last reopening, or else from creation."""
+        return self.reopened_at or self.created_at
 
 
 class AuditEvent(Base):

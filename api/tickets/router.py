@@ -107,6 +107,12 @@ def resolve(ticket: CurrentTicket, db: SessionDep, agent: CurrentAgent) -> Ticke
     return _read(service.resolve(db=db, ticket=ticket, agent=agent))
 
 
+@router.post("/{ticket_id}/release", response_model=TicketRead)
+def release(ticket: CurrentTicket, db: SessionDep, agent: CurrentAgent) -> TicketRead:
+    """Give a claimed ticket back to its queue (your own; an admin can release anyone's)."""
+    return _read(service.release(db=db, ticket=ticket, agent=agent))
+
+
 @router.post("/{ticket_id}/reopen", response_model=TicketRead)
 def reopen(ticket: CurrentTicket, db: SessionDep, agent: CurrentAgent) -> TicketRead:
     """Reopen a resolved ticket (the user wrote again); the conversation goes back to people."""

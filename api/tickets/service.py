@@ -13,11 +13,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.agents.models import Agent
+from api.agents.models import Agent, AgentRole
 from api.conversations.models import Conversation, ConversationState, Message, MessageStatus
 from api.database import utcnow
 from api.tickets.models import AuditEvent, Ticket, TicketStatus
 from bot.redaction import redact
+from bot.replies import reply as text_for
 from bot.sla import due_at, is_breached
 from bot.triage import Triage
 from bot.triage.training import QUEUES
@@ -37,6 +38,18 @@ class AlreadyClaimed(TicketError):
 
 class InvalidTransition(TicketError):
     pass
+
+
+class NotYourTicket(TicketError):
+    """Another agent has claimed the ticket; only they (or an admin) may work on it."""
+
+
+def _check_may_work_on(ticket: Ticket, agent: Agent) -> None:
+    """A claimed ticket is its assignee's: two people must not answer one user at once."""
+    if ticket.status != TicketStatus.CLAIMED or agent.role == AgentRole.ADMIN:
+        return
+    if ticket.assigned_agent_id != agent.id:
+        raise NotYourTicket(ticket.id)
 
 
 def _audit(
@@ -123,23 +136,49 @@ def resolve(*, db: Session, ticket: Ticket, agent: Agent, now: datetime | None =
     """Close the ticket; the assistant answers the conversation again."""
     if ticket.status == TicketStatus.RESOLVED:
         raise InvalidTransition("already resolved")
+    _check_may_work_on(ticket, agent)
     ticket.status = TicketStatus.RESOLVED
     ticket.resolved_at = now or utcnow()
     ticket.conversation.state = ConversationState.BOT
     _audit(db, ticket, "resolved", agent)
+    db.add(_notice(ticket, text_for("ticket_resolved", ticket.language, ticket=ticket.id)))
     db.commit()
     return ticket
 
 
-def reopen(*, db: Session, ticket: Ticket, actor: str = "user") -> Ticket:
-    """The user wrote again after resolve: back to its queue, with the person, not the bot."""
+def reopen(
+    *,
+    db: Session,
+    ticket: Ticket,
+    actor: str = "user",
+    now: datetime | None = None,
+    **detail: Any,
+) -> Ticket:
+    """Back to its queue, with a person, not the bot, and a fresh SLA clock."""
     if ticket.status != TicketStatus.RESOLVED:
         raise InvalidTransition("only resolved tickets reopen")
+    now = now or utcnow()
     ticket.status = TicketStatus.OPEN
     ticket.assigned_agent_id = None
     ticket.resolved_at = None
+    ticket.escalated_at = None
+    ticket.reopened_at = now
+    ticket.due_at = due_at(ticket.priority, now)
     ticket.conversation.state = ConversationState.HUMAN
-    _audit(db, ticket, "reopened", actor=actor)
+    _audit(db, ticket, "reopened", actor=actor, **detail)
+    db.commit()
+    return ticket
+
+
+def release(*, db: Session, ticket: Ticket, agent: Agent) -> Ticket:
+    """Give a claimed ticket back to its queue (its assignee, or an admin for anyone's)."""
+    if ticket.status != TicketStatus.CLAIMED:
+        raise InvalidTransition("only claimed tickets can be released")
+    _check_may_work_on(ticket, agent)
+    previous = ticket.assigned_agent.username if ticket.assigned_agent else None
+    ticket.status = TicketStatus.OPEN
+    ticket.assigned_agent_id = None
+    _audit(db, ticket, "released", agent, previous=previous)
     db.commit()
     return ticket
 
@@ -148,6 +187,7 @@ def transfer(*, db: Session, ticket: Ticket, agent: Agent, queue: str) -> Ticket
     """Move the ticket to another queue, unassigned."""
     if queue not in QUEUES:
         raise InvalidTransition(f"unknown queue {queue!r}")
+    _check_may_work_on(ticket, agent)
     previous = ticket.queue
     ticket.queue = queue
     ticket.status = TicketStatus.OPEN
@@ -163,9 +203,10 @@ def change_priority(
     """A new tier with its reason; the due time is recomputed from the creation time."""
     if not 1 <= priority <= 5 or not reason.strip():
         raise InvalidTransition("a priority 1-5 and a reason are needed")
+    _check_may_work_on(ticket, agent)
     old = ticket.priority
     ticket.priority = priority
-    ticket.due_at = due_at(priority, ticket.created_at)
+    ticket.due_at = due_at(priority, ticket.sla_started_at)
     _audit(db, ticket, "priority_changed", agent, old=old, new=priority, reason=redact(reason))
     db.commit()
     return ticket
@@ -203,6 +244,7 @@ def reply(*, db: Session, ticket: Ticket, agent: Agent, text: str) -> Message:
     """An agent's answer, added to the user's conversation (and so to their chat)."""
     if ticket.status == TicketStatus.RESOLVED:
         raise InvalidTransition("reopen the ticket before replying")
+    _check_may_work_on(ticket, agent)
     message = Message(
         conversation=ticket.conversation,
         author="agent",
@@ -214,6 +256,17 @@ def reply(*, db: Session, ticket: Ticket, agent: Agent, text: str) -> Message:
     _audit(db, ticket, "replied", agent)
     db.commit()
     return message
+
+
+def _notice(ticket: Ticket, text: str) -> Message:
+    """A message from the support system itself (not an agent) to the user."""
+    return Message(
+        conversation=ticket.conversation,
+        author="notice",
+        text=text,
+        language=ticket.language,
+        status=MessageStatus.SENT,
+    )
 
 
 def add_note(*, db: Session, ticket: Ticket, agent: Agent, text: str) -> None:

@@ -33,8 +33,15 @@ class Rule:
     queue: str | None
     groups: tuple[tuple[re.Pattern[str], ...], ...]
     reason: dict[str, str]
+    unless: tuple[re.Pattern[str], ...] = ()
+    hand_off: str | None = None  # "always", "requests" (not how-to questions) or None
+    # Safety first: a rule that lowers the priority gives way when the model
+    # sees a likely stop (an "order" that is really blocking deliveries).
+    yields_to_priority_one: bool = False
 
     def matches(self, text: str) -> bool:
+        if any(p.search(text) for p in self.unless):
+            return False
         return all(any(p.search(text) for p in group) for group in self.groups)
 
 
@@ -66,6 +73,9 @@ def rules() -> tuple[Rule, ...]:
             queue=r.get("queue"),
             groups=tuple(tuple(re.compile(p) for p in group) for group in r["all"]),
             reason=r["reason"],
+            unless=tuple(re.compile(p) for p in r.get("unless", [])),
+            hand_off=r.get("hand_off"),
+            yields_to_priority_one=bool(r.get("yields_to_priority_one")),
         )
         for r in _settings()["rules"]
     )
@@ -75,6 +85,31 @@ def first_rule(text: str) -> Rule | None:
     """The first explicit rule that matches `text`."""
     flat = folded(text)
     return next((rule for rule in rules() if rule.matches(flat)), None)
+
+
+def queue_by_rule(text: str) -> str | None:
+    """The queue the spec's own words name for this request, if any."""
+    flat = folded(text)
+    for queue, patterns in _settings()["queue_rules"].items():
+        if any(re.search(p, flat) for p in patterns):
+            return str(queue)
+    return None
+
+
+def is_how_to_question(text: str) -> bool:
+    """ "How do I order a user?" asks for instructions; "please add a user" asks for action."""
+    flat = folded(text).strip()
+    return any(re.search(p, flat) for p in _settings()["how_to_question"])
+
+
+def needs_person(text: str) -> Rule | None:
+    """The explicit rule that says this request needs a person to act, if one does."""
+    rule = first_rule(text)
+    if rule is None or rule.hand_off is None:
+        return None
+    if rule.hand_off == "requests" and is_how_to_question(text):
+        return None
+    return rule
 
 
 @cache
@@ -112,20 +147,34 @@ def triage(text: str, language: str | None = None, channel: str | None = None) -
     """Triage one request (any of sv, en, fi; the language is detected if not given)."""
     lang = choose_language(text, choice=language).language
     queue_model, priority_model = classifiers(lang)
-    queue, queue_p = queue_model.best(text)
+    learned, learned_p = _learned_priority(priority_model, text)
     rule = first_rule(text)
-    reasons: list[str] = []
+    if rule is not None and rule.yields_to_priority_one and learned == 1:
+        rule = None
     if rule is not None:
-        priority = rule.priority
-        queue = rule.queue or queue
-        reasons.append(rule.reason[lang])
+        priority, reasons = rule.priority, [rule.reason[lang]]
     else:
-        priority, priority_p = _learned_priority(priority_model, text)
-        reasons.append(_text("reason_priority_model", lang, priority=priority, p=priority_p))
-    reasons.append(_text("reason_queue", lang, queue=queue, p=queue_p))
+        priority = learned
+        reasons = [_text("reason_priority_model", lang, priority=priority, p=learned_p)]
+    queue, queue_reason = _queue(text, lang, rule, queue_model)
+    if queue_reason:
+        reasons.append(queue_reason)
     billable, billing_key = is_billable(queue, text)
     reasons.append(_text(billing_key, lang))
     return Triage(lang, queue, priority, billable, reasons, rule.id if rule else None)
+
+
+def _queue(
+    text: str, language: str, rule: Rule | None, model: TextClassifier
+) -> tuple[str, str | None]:
+    """The queue, and why (None when the rule's own reason already says it)."""
+    if rule is not None and rule.queue:
+        return rule.queue, None
+    named = queue_by_rule(text)
+    if named:
+        return named, _text(f"reason_queue_{named}", language)
+    queue, p = model.best(text)
+    return queue, _text("reason_queue", language, queue=queue, p=p)
 
 
 def _text(key: str, language: str, **params: Any) -> str:

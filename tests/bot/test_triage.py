@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.triage import first_rule, triage
+from bot.triage import first_rule, needs_person, triage
 
 PRIORITY_ONE = [
     ("sv", "Chauffören står vid mätplatsen och kan inte logga in, han kan inte lossa", "driver"),
@@ -77,3 +77,54 @@ def test_reasons_are_written_in_the_requests_language() -> None:
 
 def test_a_how_to_question_matches_no_rule() -> None:
     assert first_rule("hur läser jag av bruttokvantiteten på mätbeskedet") is None
+
+
+ORDERS_THAT_BLOCK = [
+    ("en", "Could you please add contract object 4411 for us? Our trucks are waiting at the mill."),
+    ("sv", "Kan ni lägga upp avtalsobjektet åt oss? Bilarna står vid bruket och kan inte lossa."),
+    ("fi", "Voisitteko lisätä sopimuskohteen? Rekat odottavat tehtaalla eivätkä voi purkaa."),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), ORDERS_THAT_BLOCK)
+def test_an_order_that_blocks_deliveries_is_priority_one(language: str, text: str) -> None:
+    assert triage(text, language).priority == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Vi vill beställa en ny användare till vår nya chaufför", "order"),
+        ("Please create a new user for Anna, she starts next week", "order"),
+        ("Jag står vid mätplatsen och kan inte logga in, kan inte lossa", "driver_stuck_at_site"),
+        ("Prisräkningen har stannat för hela vår leverans", "administrative_flow_stopped"),
+    ],
+)
+def test_requests_a_person_must_act_on_are_handed_over(text: str, rule: str) -> None:
+    found = needs_person(text)
+    assert found is not None and found.id == rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hur beställer jag en ny användare?",
+        "How do I order a new user",
+        "Miten tilaan uuden käyttäjän?",
+        "måste vi lägga upp våra prislistor själva i viol 3?",
+        "hur läser jag mitt mätbesked",
+    ],
+)
+def test_questions_about_how_to_order_are_left_to_the_knowledge_base(text: str) -> None:
+    assert needs_person(text) is None
+
+
+def test_a_stop_is_handed_over_even_when_phrased_as_a_question() -> None:
+    found = needs_person("mittaus ei toimi millään mittauspaikalla, mitä teemme?")
+    assert found is not None and found.priority == 1
+
+
+def test_integration_requests_go_to_the_integration_queue_with_the_reason() -> None:
+    result = triage("Våra prislistor skickas som XML via SFTP och filen från i natt saknas", "sv")
+    assert result.queue == "integration"
+    assert any("mellan kundens system och VIOL 3" in r for r in result.reasons)

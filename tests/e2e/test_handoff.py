@@ -90,3 +90,72 @@ def test_after_two_questions_without_an_answer_a_person_takes_over(stack: Stack)
     second = stack.chat(sender, "kan ni ändra mitt kontrakt med köparen", language="sv").json()
     texts = " ".join(m["text"] for m in second["messages"])
     assert "lämnar över till en person" in texts and "Beskriv kort" in texts, texts
+
+
+def _texts(body: dict) -> str:  # type: ignore[type-arg]
+    return " ".join(m["text"] for m in body["messages"])
+
+
+def test_an_order_goes_to_a_person_without_the_user_asking(stack: Stack) -> None:
+    sender = "e2e-order-sv"
+    first = stack.chat(sender, "Vi vill beställa en ny användare till vår nya chaufför Per Berg")
+    said = _texts(first.json())
+    # no "describe your matter": what they wrote is the description
+    assert "behöver en handläggare göra" in said and "Vilket företag" in said, said
+    assert "Beskriv kort" not in said
+    stack.chat(sender, "Åkeri Berg AB, trafikledare")
+    done = stack.chat(sender, "trafik@bergsakeri.se").json()
+    assert done["handoff"] is not None, done
+    assert (done["handoff"]["queue"], done["handoff"]["priority"]) == ("access", 4)
+
+
+def test_a_driver_stuck_at_the_site_is_handed_over_at_once_on_sms(stack: Stack) -> None:
+    sender = "+46709876543"
+    first = stack.chat(
+        sender,
+        "står vid mätplatsen i Skoghall och kan inte logga in, kan inte lossa",
+        channel="sms",
+    ).json()
+    said = _texts(first)
+    assert "stoppar flödet" in said and "Vilket företag" in said, said
+    done = stack.chat(sender, "Virkesfrakt AB, chaufför", channel="sms").json()
+    assert done["handoff"] is not None, done
+    assert (done["handoff"]["queue"], done["handoff"]["priority"]) == ("driver", 1)
+
+
+def test_writing_again_after_resolve_reopens_the_same_case(stack: Stack) -> None:
+    sender = "e2e-reopen-en"
+    stack.chat(sender, "I want to talk to a person", language="en")
+    stack.chat(sender, "the price list for our sawmill shows last year's prices")
+    stack.chat(sender, "Norrskog, accountant")
+    done = stack.chat(sender, "ekonomi@norrskog.example").json()
+    ticket_id = done["handoff"]["ticket_id"]
+    with session_factory(make_engine(stack.database_url))() as db:
+        create_agent(
+            db=db, username="e2e-bo", display_name="Bo", password="pw-bo", role=AgentRole.AGENT
+        )
+    api = stack.api
+    token = httpx.post(
+        f"{api}/api/v1/agents/login", json={"username": "e2e-bo", "password": "pw-bo"}
+    ).json()["token"]
+    agent = {"Authorization": f"Bearer {token}"}
+    httpx.post(f"{api}/api/v1/tickets/{ticket_id}/claim", headers=agent)
+    httpx.post(
+        f"{api}/api/v1/tickets/{ticket_id}/reply",
+        json={"text": "Fixed, please check the price list again."},
+        headers=agent,
+    )
+    httpx.post(f"{api}/api/v1/tickets/{ticket_id}/resolve", headers=agent)
+    seen = httpx.get(f"{api}/api/v1/chat/messages", params={"sender": sender}).json()
+    assert f"Case {ticket_id} is now resolved" in seen["messages"][-1]["text"]
+
+    # the bot has the conversation again; the user needs a person once more
+    again = stack.chat(sender, "still wrong, I need to talk to a person").json()
+    assert again["handoff"] is None
+    stack.chat(sender, "the prices are still last year's")
+    stack.chat(sender, "Norrskog, accountant")
+    reopened = stack.chat(sender, "ekonomi@norrskog.example").json()
+    assert reopened["handoff"]["ticket_id"] == ticket_id, reopened
+    assert "reopened" in _texts(reopened)
+    ticket = httpx.get(f"{api}/api/v1/tickets/{ticket_id}", headers=agent).json()
+    assert ticket["status"] == "open" and ticket["events"][-1]["action"] == "reopened"

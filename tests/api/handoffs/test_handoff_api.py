@@ -71,3 +71,45 @@ def test_while_handed_off_messages_go_to_the_ticket_and_replies_come_back(
     client.post(f"/api/v1/tickets/{ticket_id}/resolve", headers=agent)
     after = client.post(CHAT, json={"sender": "d1", "message": "tack, nu funkar det"}).json()
     assert after["handoff"] is None  # the assistant has the conversation again
+
+
+def _agent(client: TestClient, db: Session) -> dict[str, str]:
+    create_agent(db=db, username="anna", display_name="Anna", password="pw", role=AgentRole.AGENT)
+    token = client.post("/api/v1/agents/login", json={"username": "anna", "password": "pw"})
+    return {"Authorization": f"Bearer {token.json()['token']}"}
+
+
+def test_needing_a_person_again_soon_after_resolve_reopens_the_same_case(
+    client: TestClient, settings: Settings, db: Session
+) -> None:
+    client.post(CHAT, json={"sender": "d1", "message": "hej, jag behöver hjälp"})
+    ticket_id = _handoff(client, settings, key="first").json()["ticket_id"]
+    agent = _agent(client, db)
+    client.post(f"/api/v1/tickets/{ticket_id}/claim", headers=agent)
+    client.post(f"/api/v1/tickets/{ticket_id}/resolve", headers=agent)
+    notice = client.get("/api/v1/chat/messages", params={"sender": "d1"}).json()["messages"]
+    assert notice[-1]["author"] == "notice" and f"Ärende {ticket_id}" in notice[-1]["text"]
+
+    again = _handoff(client, settings, key="second")
+    assert again.status_code == 200, again.text
+    assert again.json()["ticket_id"] == ticket_id and again.json()["reopened"] is True
+    ticket = client.get(f"/api/v1/tickets/{ticket_id}", headers=agent).json()
+    assert ticket["status"] == "open" and ticket["assigned_agent_id"] is None
+    reopened = ticket["events"][-1]
+    assert (reopened["action"], reopened["actor"]) == ("reopened", "user")
+    assert "kan inte lossa" in reopened["detail"]["text"]  # what the user said this time
+    # and the user's next message goes to the agent again, not to the bot
+    body = client.post(CHAT, json={"sender": "d1", "message": "är ni där?"}).json()
+    assert body["handoff"]["ticket_id"] == ticket_id
+
+
+def test_after_the_reopen_window_a_new_case_is_opened(
+    client: TestClient, settings: Settings, db: Session
+) -> None:
+    settings.reopen_window_hours = 0
+    client.post(CHAT, json={"sender": "d1", "message": "hej, jag behöver hjälp"})
+    ticket_id = _handoff(client, settings, key="first").json()["ticket_id"]
+    agent = _agent(client, db)
+    client.post(f"/api/v1/tickets/{ticket_id}/resolve", headers=agent)
+    again = _handoff(client, settings, key="second").json()
+    assert again["ticket_id"] != ticket_id and again["reopened"] is False

@@ -116,6 +116,48 @@ def test_resolve_gives_the_chat_back_to_the_bot_and_a_new_message_reopens(db: Se
     assert [e.action for e in ticket.events] == ["opened", "claimed", "resolved", "reopened"]
 
 
+def test_a_reopened_ticket_gets_a_fresh_sla_clock_and_can_escalate_again(db: Session) -> None:
+    ticket = _ticket(db, priority=1)
+    agent = create_agent(
+        db=db, username="anna", display_name="Anna", password="pw", role=AgentRole.AGENT
+    )
+    late = datetime(2026, 11, 22, 3, 0, tzinfo=STOCKHOLM)
+    assert service.escalate_breached(db=db, now=late) == [ticket]
+    service.resolve(db=db, ticket=ticket, agent=agent, now=late)
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM)
+    service.reopen(db=db, ticket=ticket, now=monday)
+    assert ticket.due_at == datetime(2026, 11, 23, 9, 15, tzinfo=STOCKHOLM)  # P1: 15 minutes
+    assert ticket.escalated_at is None
+    service.change_priority(db=db, ticket=ticket, agent=agent, priority=2, reason="Inte akut")
+    assert ticket.due_at == datetime(2026, 11, 23, 10, 0, tzinfo=STOCKHOLM)  # from the reopening
+    assert service.escalate_breached(db=db, now=monday.replace(hour=11)) == [ticket]
+
+
+def test_a_claimed_ticket_is_worked_by_its_agent_or_an_admin(db: Session) -> None:
+    ticket = _ticket(db)
+    anna, bo, boss = (
+        create_agent(db=db, username=u, display_name=u, password="pw", role=role)
+        for u, role in (
+            ("anna", AgentRole.AGENT),
+            ("bo", AgentRole.AGENT),
+            ("boss", AgentRole.ADMIN),
+        )
+    )
+    service.claim(db=db, ticket_id=ticket.id, agent=anna)
+    with pytest.raises(service.NotYourTicket):
+        service.reply(db=db, ticket=ticket, agent=bo, text="Jag tar den")
+    with pytest.raises(service.NotYourTicket):
+        service.resolve(db=db, ticket=ticket, agent=bo)
+    with pytest.raises(service.NotYourTicket):
+        service.release(db=db, ticket=ticket, agent=bo)
+    service.release(db=db, ticket=ticket, agent=boss)  # Anna is off sick
+    assert ticket.status == TicketStatus.OPEN and ticket.assigned_agent_id is None
+    service.claim(db=db, ticket_id=ticket.id, agent=bo)
+    service.reply(db=db, ticket=ticket, agent=bo, text="Hej, jag tar över ärendet.")
+    assert [e.action for e in ticket.events][-3:] == ["released", "claimed", "replied"]
+    assert ticket.events[-3].detail == {"previous": "anna"}
+
+
 def test_a_higher_priority_moves_the_due_time_and_the_listing(db: Session) -> None:
     low = _ticket(db, "k1", priority=4)
     high = _ticket(db, "k2", priority=3)
