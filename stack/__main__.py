@@ -19,7 +19,11 @@ def main() -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     started = time.monotonic()
-    print("Starting the action server, Rasa and the API (Rasa takes about 20 s)...", flush=True)
+    print(
+        "Starting the action server, Rasa, the API and the outbox sender"
+        " (Rasa takes about 20 s)...",
+        flush=True,
+    )
     try:
         with running(ports, on_ready=_announce) as services:
             print(

@@ -1,4 +1,4 @@
-"""Start, watch and stop the assistant's three processes: actions, Rasa, API.
+"""Start, watch and stop the assistant's processes: actions, Rasa, API, outbox sender.
 
 Used by `scripts/run` (python -m stack) and by the end-to-end tests, so both
 start exactly the same thing.
@@ -126,9 +126,15 @@ def rasa_env(actions_url: str) -> dict[str, str]:
 
 
 def build_services(
-    ports: Ports, *, token: str, database_url: str | None = None, model: Path = MODEL
+    ports: Ports,
+    *,
+    token: str,
+    database_url: str | None = None,
+    model: Path = MODEL,
+    env: dict[str, str] | None = None,
 ) -> list[Service]:
-    """The three services, in start order (actions first: Rasa calls them)."""
+    """The services, in start order (actions first: Rasa calls them). `env` adds
+    settings (channel credentials, say) for the API and the outbox sender."""
     actions_url = f"http://127.0.0.1:{ports.actions}"
     rasa_url = f"http://127.0.0.1:{ports.rasa}"
     # The hand-off endpoint's secret: one per start unless configured.
@@ -142,6 +148,7 @@ def build_services(
     }
     if database_url:
         api_env["VIOL3_DATABASE_URL"] = database_url
+    api_env.update(env or {})
     return [
         Service(
             name="actions",
@@ -204,7 +211,18 @@ def build_services(
             ready=lambda: _answers(f"http://127.0.0.1:{ports.api}/health"),
             env=api_env,
         ),
+        outbox_service(api_env),
     ]
+
+
+def outbox_service(env: dict[str, str]) -> Service:
+    """The outbox sender: its own process, so killing it loses nothing (see api/outbox)."""
+    return Service(
+        name="outbox",
+        command=[str(MAIN_PYTHON), "-m", "api.outbox"],
+        ready=lambda: True,  # it has no port; it keeps trying until the database is there
+        env=env,
+    )
 
 
 @contextmanager
@@ -214,12 +232,13 @@ def running(
     token: str | None = None,
     database_url: str | None = None,
     on_ready: Callable[[Service], None] = lambda s: None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[list[Service]]:
     """Start every service, yield them once all are ready, stop them all afterwards."""
     if not MODEL.exists():
         raise StartupFailed(f"no trained model at {MODEL}; run scripts/train first")
     services = build_services(
-        ports, token=token or secrets.token_hex(16), database_url=database_url
+        ports, token=token or secrets.token_hex(16), database_url=database_url, env=env
     )
     try:
         for service in services:

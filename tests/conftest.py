@@ -13,15 +13,26 @@ from sqlalchemy import create_engine, text
 
 from stack.postgres import running_postgres
 from stack.processes import Ports, Service, free_port, running
+from tests.fakes import FakeProvider, fake_provider
+
+# Channel credentials the stack runs with in tests (the providers are fakes).
+TELEGRAM_TOKEN = "123456:TEST-token"
+TELEGRAM_SECRET = "telegram-webhook-secret"
+TWILIO_SID = "AC" + "1" * 32
+TWILIO_TOKEN = "twilio-auth-token"
+TWILIO_NUMBER = "+46700000000"
 
 
 @dataclass
 class Stack:
-    """The running assistant: its ports, database and processes."""
+    """The running assistant: its ports, database and processes, and the fake
+    Telegram and Twilio servers it sends to."""
 
     ports: Ports
     database_url: str
     services: dict[str, Service]
+    telegram: FakeProvider
+    twilio: FakeProvider
 
     @property
     def api(self) -> str:
@@ -38,12 +49,26 @@ class Stack:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The real action server, Rasa server (trained model) and API, on free ports."""
+    """The real action server, Rasa server (trained model), API and outbox sender,
+    on free ports, with Telegram and SMS connected to fake provider servers."""
     ports = Ports(api=free_port(), rasa=free_port(), actions=free_port())
     database: Path = tmp_path_factory.mktemp("db") / "e2e.db"
     url = f"sqlite:///{database}"
-    with running(ports, database_url=url) as services:
-        yield Stack(ports, url, {s.name: s for s in services})
+    with fake_provider("telegram") as telegram, fake_provider("twilio") as twilio:
+        env = {
+            "VIOL3_PUBLIC_URL": f"http://127.0.0.1:{ports.api}",
+            "VIOL3_ADDRESS_KEY": "test-address-key",
+            "VIOL3_TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
+            "VIOL3_TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
+            "VIOL3_TELEGRAM_API_URL": f"{telegram.url}/bot",
+            "VIOL3_TWILIO_ACCOUNT_SID": TWILIO_SID,
+            "VIOL3_TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+            "VIOL3_TWILIO_FROM_NUMBER": TWILIO_NUMBER,
+            "VIOL3_TWILIO_API_URL": twilio.url,
+            "VIOL3_OUTBOX_POLL_SECONDS": "0.2",
+        }
+        with running(ports, database_url=url, env=env) as services:
+            yield Stack(ports, url, {s.name: s for s in services}, telegram, twilio)
 
 
 @pytest.fixture(scope="session")

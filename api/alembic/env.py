@@ -4,7 +4,9 @@ from alembic import context
 from sqlalchemy import Connection
 
 import api.agents.models
+import api.channels.models
 import api.conversations.models
+import api.outbox.models
 import api.tickets.models  # noqa: F401
 from api.config import get_settings
 from api.database import Base, make_engine

@@ -35,6 +35,9 @@ class Conversation(Base):
     # The language the user asked for in words or picked in the client; sticky.
     chosen_language: Mapped[str | None] = mapped_column(String(2))
     state: Mapped[ConversationState] = mapped_column(String(16), default=ConversationState.BOT)
+    # Where replies go on channels that push (Telegram chat id, phone number),
+    # sealed: see api/channels/addresses.py. None on the web chat, which polls.
+    reply_address: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

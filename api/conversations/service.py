@@ -87,8 +87,14 @@ def handle_chat(
     request: ChatRequest,
     max_chars: int,
     channel_hint: str | None = None,
+    known_contact: str | None = None,
+    reply_address: str | None = None,
 ) -> ChatResponse:
-    """Answer one user message (see the module docstring)."""
+    """Answer one user message (see the module docstring).
+
+    Channel adapters pass the language hint of their channel, the user's
+    number where the channel knows it (SMS, phone: it goes to a ticket's
+    contact field, nowhere else) and the sealed address replies go to."""
     existing = find_conversation(db=db, channel=request.channel, sender=request.sender)
     decision = decide_language(
         text=request.message, request=request, conversation=existing, channel_hint=channel_hint
@@ -99,6 +105,8 @@ def handle_chat(
     conversation = existing or _get_or_create(
         db, request.channel, request.sender, decision.language
     )
+    if reply_address and conversation.reply_address is None:
+        conversation.reply_address = reply_address
     inbound = _record_inbound(db, conversation, request, text, decision)
     if conversation.state == ConversationState.HUMAN:
         ticket = open_ticket_of(db=db, conversation=conversation)
@@ -119,16 +127,18 @@ def handle_chat(
         log.warning("assistant unavailable for conversation %s: %s", conversation.id, exc)
         return _answer_unavailable(db, conversation, inbound, request.sender)
     if answer.turn.get("handoff"):
-        _keep_contact(db, answer.turn["handoff"]["ticket_id"], request)
+        _keep_contact(db, answer.turn["handoff"]["ticket_id"], request, known_contact)
     return _answer(db, conversation, inbound, answer, request.sender)
 
 
-def _keep_contact(db: Session, ticket_id: str, request: ChatRequest) -> None:
+def _keep_contact(
+    db: Session, ticket_id: str, request: ChatRequest, known_contact: str | None
+) -> None:
     """The assistant only ever sees masked text, so the contact the user just gave
     (or, on SMS and phone, their number) reaches the ticket from here."""
     found = contact_details(request.message)
-    if request.channel in ("sms", "voice"):
-        found.append(request.sender)
+    if known_contact:
+        found.append(known_contact)
     if found:
         set_contact(db=db, ticket_id=int(ticket_id), contact=found[0])
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from api.agents.models import Agent, AgentRole
 from api.conversations.models import Conversation, ConversationState, Message, MessageStatus
 from api.database import utcnow
+from api.outbox.service import enqueue
 from api.tickets.models import AuditEvent, Ticket, TicketStatus
 from bot.redaction import redact
 from bot.replies import reply as text_for
@@ -141,7 +142,7 @@ def resolve(*, db: Session, ticket: Ticket, agent: Agent, now: datetime | None =
     ticket.resolved_at = now or utcnow()
     ticket.conversation.state = ConversationState.BOT
     _audit(db, ticket, "resolved", agent)
-    db.add(_notice(ticket, text_for("ticket_resolved", ticket.language, ticket=ticket.id)))
+    _say(db, ticket, "notice", text_for("ticket_resolved", ticket.language, ticket=ticket.id))
     db.commit()
     return ticket
 
@@ -241,32 +242,32 @@ def queue_listing(*, db: Session, queue: str) -> list[Ticket]:
 
 
 def reply(*, db: Session, ticket: Ticket, agent: Agent, text: str) -> Message:
-    """An agent's answer, added to the user's conversation (and so to their chat)."""
+    """An agent's answer, added to the user's conversation (and so to their chat), and
+    sent out on the channel they came from (through the outbox)."""
     if ticket.status == TicketStatus.RESOLVED:
         raise InvalidTransition("reopen the ticket before replying")
     _check_may_work_on(ticket, agent)
-    message = Message(
-        conversation=ticket.conversation,
-        author="agent",
-        text=redact(text),
-        language=ticket.language,
-        status=MessageStatus.SENT,
-    )
-    db.add(message)
+    message = _say(db, ticket, "agent", redact(text))
     _audit(db, ticket, "replied", agent)
     db.commit()
     return message
 
 
-def _notice(ticket: Ticket, text: str) -> Message:
-    """A message from the support system itself (not an agent) to the user."""
-    return Message(
+def _say(db: Session, ticket: Ticket, author: str, text: str) -> Message:
+    """A message to the user: stored in the conversation, queued for their channel."""
+    message = Message(
         conversation=ticket.conversation,
-        author="notice",
+        author=author,
         text=text,
         language=ticket.language,
         status=MessageStatus.SENT,
     )
+    db.add(message)
+    db.flush()  # the message id keys its outbox row
+    enqueue(
+        db=db, conversation=ticket.conversation, text=text, kind=author, key=f"message-{message.id}"
+    )
+    return message
 
 
 def add_note(*, db: Session, ticket: Ticket, agent: Agent, text: str) -> None:

@@ -6,7 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import api.agents.models
+import api.channels.models
 import api.conversations.models
+import api.outbox.models
 import api.tickets.models  # noqa: F401
 from api.database import Base, make_engine
 from api.migrations import upgrade_database

@@ -1,0 +1,1 @@
+"""Channels other than the web chat: Telegram, SMS and phone (Twilio)."""

@@ -1,0 +1,37 @@
+"""`python -m api.outbox`: the outbox sender process."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from api.channels.addresses import address_secret
+from api.config import get_settings
+from api.database import make_engine, session_factory
+from api.outbox.senders import configured_senders
+from api.outbox.worker import run
+
+
+def main() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    # The gateway migrates the database; until it has, each round fails and is retried.
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    run(
+        factory=session_factory(engine),
+        senders=configured_senders(settings),
+        settings=settings,
+        secret=address_secret(settings),
+        stop=stop,
+    )
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Outgoing messages, stored before they are sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.database import Base, UTCDateTime, utcnow
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # accepted, waiting for (another) try
+    SENDING = "sending"  # a sender has it, until `lease_until`
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last try, or the address is unusable
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One row per thing to say (e.g. "message-42"): enqueueing twice changes nothing.
+    key: Mapped[str] = mapped_column(String(128), unique=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    # The conversation's pseudonym (for per-number limits) and its sealed address.
+    recipient: Mapped[str] = mapped_column(String(128), index=True)
+    address: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))  # bot | agent | notice
+    text: Mapped[str] = mapped_column(Text)  # masked like every stored text
+    status: Mapped[OutboxStatus] = mapped_column(
+        String(16), default=OutboxStatus.PENDING, index=True
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(512))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,1 @@
+"""Text shaping for the SMS and phone channels: pure functions, no server."""

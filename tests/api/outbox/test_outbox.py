@@ -1,0 +1,195 @@
+"""The outbox on a real database, sending through python-telegram-bot and twilio to
+fake provider servers: nothing lost, retried with backoff, limited per number,
+and a killed sender loses nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.channels.addresses import pseudonym, seal
+from api.config import Settings
+from api.conversations.models import Conversation
+from api.database import make_engine, session_factory, utcnow
+from api.migrations import upgrade_database
+from api.outbox import service
+from api.outbox.models import OutboxMessage, OutboxStatus
+from api.outbox.senders import SmsSender, TelegramSender
+from api.outbox.worker import deliver_due
+from stack.processes import MAIN_PYTHON, ROOT
+from tests.fakes import FakeProvider, fake_provider
+
+SECRET = b"outbox-test-key"
+TOKEN = "123456:TEST"
+
+
+@pytest.fixture
+def factory(database_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(database_url)
+    upgrade_database(engine)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def db(factory: sessionmaker[Session]) -> Iterator[Session]:
+    with factory() as session:
+        yield session
+
+
+@pytest.fixture
+def telegram() -> Iterator[FakeProvider]:
+    with fake_provider("telegram") as fake:
+        yield fake
+
+
+def _conversation(db: Session, channel: str, address: str | None) -> Conversation:
+    sender = pseudonym(SECRET, channel, address) if channel == "sms" and address else "u1"
+    conversation = Conversation(
+        channel=channel,
+        sender=sender,
+        language="sv",
+        reply_address=seal(SECRET, address) if address else None,
+    )
+    db.add(conversation)
+    db.commit()
+    return conversation
+
+
+def _queue(db: Session, conversation: Conversation, texts: list[str]) -> None:
+    for i, text in enumerate(texts):
+        service.enqueue(db=db, conversation=conversation, text=text, kind="agent", key=f"k{i}")
+    db.commit()
+
+
+def _settings(**changes: object) -> Settings:
+    return Settings(environment="test", outbox_first_retry_seconds=5, **changes)  # type: ignore[arg-type]
+
+
+def test_a_message_is_queued_once_per_key_and_not_for_the_web_chat(db: Session) -> None:
+    web = _conversation(db, "web", None)
+    assert service.enqueue(db=db, conversation=web, text="Hej", kind="agent", key="w1") is None
+    chat = _conversation(db, "telegram", "5550001")
+    first = service.enqueue(db=db, conversation=chat, text="Hej", kind="agent", key="t1")
+    again = service.enqueue(db=db, conversation=chat, text="Hej", kind="agent", key="t1")
+    db.commit()
+    assert first is again
+    assert db.scalars(select(OutboxMessage)).all() == [first]
+    assert first is not None and "5550001" not in first.address  # stored sealed
+
+
+def test_the_sender_delivers_retries_with_backoff_and_gives_up_when_refused(
+    factory: sessionmaker[Session], db: Session, telegram: FakeProvider
+) -> None:
+    chat = _conversation(db, "telegram", "5550001")
+    _queue(db, chat, ["Hej! Ditt konto är upplåst nu."])
+    senders = {"telegram": TelegramSender(TOKEN, f"{telegram.url}/bot")}
+    settings = _settings()
+    telegram.fail_next = [502]  # Telegram has a bad moment (on the sender's first call)
+    assert deliver_due(factory=factory, senders=senders, settings=settings, secret=SECRET) == 0
+    db.expire_all()
+    row = db.scalars(select(OutboxMessage)).one()
+    assert row.status == OutboxStatus.PENDING and row.attempts == 1
+    assert row.next_attempt_at > utcnow() + timedelta(seconds=3)  # waits before trying again
+    later = utcnow() + timedelta(seconds=6)
+    sent = deliver_due(
+        factory=factory, senders=senders, settings=settings, secret=SECRET, now=later
+    )
+    assert sent == 1
+    assert telegram.sent("sendMessage") == [
+        {"chat_id": "5550001", "text": "Hej! Ditt konto är upplåst nu."}
+    ]
+
+    service.enqueue(db=db, conversation=chat, text="Blockerad?", kind="agent", key="k-blocked")
+    db.commit()
+    telegram.fail_next = [403]  # the user has blocked the bot: trying again cannot help
+    deliver_due(factory=factory, senders=senders, settings=settings, secret=SECRET)
+    db.expire_all()
+    blocked = db.scalars(select(OutboxMessage).where(OutboxMessage.key == "k-blocked")).one()
+    assert blocked.status == OutboxStatus.FAILED and blocked.attempts == 1
+
+
+def test_sms_to_one_number_are_limited_per_hour(
+    factory: sessionmaker[Session], db: Session
+) -> None:
+    sms = _conversation(db, "sms", "+46701234567")
+    _queue(db, sms, ["ett", "två", "tre"])
+    with fake_provider("twilio") as twilio:
+        senders = {"sms": SmsSender("AC" + "1" * 32, "tok", "+46700000000", twilio.url)}
+        settings = _settings(sms_per_number_per_hour=2)
+        assert deliver_due(factory=factory, senders=senders, settings=settings, secret=SECRET) == 2
+        assert [m["To"] for m in twilio.sent("Messages.json")] == ["+46701234567"] * 2
+    db.expire_all()
+    held = db.scalars(select(OutboxMessage).where(OutboxMessage.status != "sent")).one()
+    assert held.status == OutboxStatus.PENDING and held.attempts == 0
+    assert held.next_attempt_at > utcnow() + timedelta(minutes=59)  # when the hour is up
+
+
+def _start_sender(database_url: str, telegram: FakeProvider) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "VIOL3_DATABASE_URL": database_url,
+        "VIOL3_ADDRESS_KEY": SECRET.decode(),
+        "VIOL3_TELEGRAM_BOT_TOKEN": TOKEN,
+        "VIOL3_TELEGRAM_API_URL": f"{telegram.url}/bot",
+        "VIOL3_OUTBOX_POLL_SECONDS": "0.1",
+        "VIOL3_OUTBOX_LEASE_SECONDS": "2",
+    }
+    return subprocess.Popen(
+        [str(MAIN_PYTHON), "-m", "api.outbox"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _wait_for(condition: object, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def test_killing_the_sender_loses_nothing_and_repeats_nothing_it_had_not_sent(
+    database_url: str, db: Session, telegram: FakeProvider, tmp_path: Path
+) -> None:
+    chat = _conversation(db, "telegram", "5550001")
+    texts = [f"Svar nummer {i}" for i in range(12)]
+    _queue(db, chat, texts)  # accepted: committed before any sending starts
+    telegram.delay = 0.15  # a slow provider, so the kill lands mid-run
+
+    sender = _start_sender(database_url, telegram)
+    _wait_for(lambda: len(telegram.sent("sendMessage")) >= 4, 30)
+    os.killpg(sender.pid, signal.SIGKILL)  # no chance to clean up
+    sender.wait()
+    before_restart = len(telegram.sent("sendMessage"))
+    assert before_restart < len(texts)  # killed with work left
+
+    restarted = _start_sender(database_url, telegram)
+    try:
+        _wait_for(lambda: {m["text"] for m in telegram.sent("sendMessage")} == set(texts), 60)
+    finally:
+        os.killpg(restarted.pid, signal.SIGTERM)
+        restarted.wait(15)
+    counts = Counter(m["text"] for m in telegram.sent("sendMessage"))
+    repeated = [text for text, n in counts.items() if n > 1]
+    # Only the message whose provider call the kill cut short can go out again:
+    # neither we nor the provider can tell whether it arrived.
+    assert len(repeated) <= 1, counts
+    db.expire_all()
+    statuses = {row.status for row in db.scalars(select(OutboxMessage))}
+    assert statuses == {OutboxStatus.SENT}

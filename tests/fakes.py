@@ -1,0 +1,123 @@
+"""Stand-ins for the providers this machine cannot reach (Telegram's and Twilio's
+servers): real HTTP servers on localhost that answer the way the providers'
+APIs do and record what they were sent. The official client libraries talk
+to them unchanged; only their base URL points here."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from stack.processes import free_port
+
+
+@dataclass
+class Received:
+    path: str
+    fields: dict[str, Any]
+
+
+@dataclass
+class FakeProvider:
+    """What a fake provider was sent; `fail_next` makes the next sends fail with a status."""
+
+    url: str
+    received: list[Received] = field(default_factory=list)
+    fail_next: list[int] = field(default_factory=list)
+    delay: float = 0.0  # seconds before each answer, like a slow provider
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def sent(self, path_part: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [r.fields for r in self.received if path_part in r.path]
+
+
+def _read_fields(handler: BaseHTTPRequestHandler) -> dict[str, Any]:
+    length = int(handler.headers.get("Content-Length") or 0)
+    raw = handler.rfile.read(length).decode() if length else ""
+    if "json" in (handler.headers.get("Content-Type") or ""):
+        loaded: dict[str, Any] = json.loads(raw or "{}")
+        return loaded
+    return {k: v[-1] for k, v in parse_qs(raw).items()}
+
+
+def _telegram_answer(path: str, fields: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    method = path.rsplit("/", 1)[-1]
+    if method == "getMe":
+        bot = {"id": 4242, "is_bot": True, "first_name": "VIOL 3", "username": "viol3_test_bot"}
+        return 200, {"ok": True, "result": bot}
+    if method == "sendMessage":
+        message = {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": int(fields.get("chat_id", 0)), "type": "private"},
+            "text": fields.get("text", ""),
+        }
+        return 200, {"ok": True, "result": message}
+    if method in ("getUpdates", "deleteWebhook", "setWebhook"):
+        return 200, {"ok": True, "result": [] if method == "getUpdates" else True}
+    return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+
+
+def _twilio_answer(path: str, fields: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    if path.endswith("/Messages.json"):
+        return 201, {
+            "sid": "SM" + "0" * 32,
+            "to": fields.get("To"),
+            "from": fields.get("From"),
+            "body": fields.get("Body"),
+            "status": "queued",
+        }
+    return 404, {"code": 20404, "message": "not found", "status": 404}
+
+
+_FAILURES = {
+    "telegram": lambda status: {"ok": False, "error_code": status, "description": "fake failure"},
+    "twilio": lambda status: {"code": 20500, "message": "fake failure", "status": status},
+}
+
+
+@contextmanager
+def fake_provider(kind: str) -> Iterator[FakeProvider]:
+    """A fake Telegram Bot API (`kind="telegram"`) or Twilio REST API (`"twilio"`)."""
+    answer = _telegram_answer if kind == "telegram" else _twilio_answer
+    port = free_port()
+    provider = FakeProvider(url=f"http://127.0.0.1:{port}")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            time.sleep(provider.delay)
+            path = urlparse(self.path).path
+            fields = _read_fields(self)
+            with provider.lock:
+                failing = provider.fail_next.pop(0) if provider.fail_next else None
+                if failing is None:
+                    provider.received.append(Received(path, fields))
+            status, body = (failing, _FAILURES[kind](failing)) if failing else answer(path, fields)
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST
+
+        def log_message(self, *args: object) -> None:  # keep test output quiet
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield provider
+    finally:
+        server.shutdown()
+        server.server_close()
