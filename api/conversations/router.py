@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.channels.addresses import address_secret, pseudonym
 from api.conversations import service
 from api.conversations.schemas import (
     Channel,
@@ -15,8 +16,11 @@ from api.conversations.schemas import (
     MessagePage,
 )
 from api.deps import AssistantDep, SessionDep, SettingsDep
+from bot.channels.sms import language_from_phone
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
+
+PHONE_CHANNELS = ("sms", "voice")
 
 
 @router.post("/chat", response_model=ChatResponse)
@@ -24,6 +28,20 @@ def chat(
     request: ChatRequest, db: SessionDep, assistant: AssistantDep, settings: SettingsDep
 ) -> ChatResponse:
     """Send one message to the assistant and get its answer in the user's language."""
+    if request.channel in PHONE_CHANNELS:  # the sender is a phone number: keep it out of storage
+        number = request.sender
+        stored = request.model_copy(
+            update={"sender": pseudonym(address_secret(settings), request.channel, number)}
+        )
+        answer = service.handle_chat(
+            db=db,
+            assistant=assistant,
+            request=stored,
+            max_chars=settings.max_message_chars,
+            channel_hint=language_from_phone(number),
+            known_contact=number,
+        )
+        return answer.model_copy(update={"sender": number})
     return service.handle_chat(
         db=db, assistant=assistant, request=request, max_chars=settings.max_message_chars
     )
