@@ -37,6 +37,11 @@ class BodyTooLarge(Exception):
     """The request body passed the size limit while it was being read."""
 
 
+class WebhookRejected(Exception):
+    """A channel webhook request that did not prove it comes from the provider
+    (wrong or missing secret or signature, or the channel is not configured)."""
+
+
 def _language_of(request: Request, body: Any = None) -> str:
     """The best guess at the user's language for an error: body, then Accept-Language."""
     if isinstance(body, dict) and is_supported(body.get("language")):
@@ -119,6 +124,10 @@ async def _on_ticket_error(request: Request, exc: Exception) -> JSONResponse:
     return _error(status, code, message)
 
 
+async def _on_webhook_rejected(request: Request, exc: Exception) -> JSONResponse:
+    return _error(403, "webhook_rejected", "This request is not from the channel's provider.")
+
+
 async def _on_not_allowed(request: Request, exc: Exception) -> JSONResponse:
     return _error(403, "not_allowed", "Your role does not allow this.")
 
@@ -145,6 +154,7 @@ def register_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AgentExists, _on_agent_exists)
     app.add_exception_handler(AgentNotFound, _on_agent_not_found)
     app.add_exception_handler(InvalidInput, _on_invalid_input)
+    app.add_exception_handler(WebhookRejected, _on_webhook_rejected)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)

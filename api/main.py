@@ -10,11 +10,15 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.agents.router import router as agents_router
 from api.assistant.client import RasaClient
+from api.channels.telegram import router as telegram_router
+from api.channels.twilio_sms import router as twilio_sms_router
+from api.channels.twilio_voice import router as twilio_voice_router
 from api.config import Settings, get_settings
 from api.conversations.router import router as chat_router
 from api.database import make_engine, session_factory
@@ -30,6 +34,7 @@ from api.tickets.watch import watch_due_times
 from api.triage.router import router as triage_router
 from bot.knowledge.search import default_index
 from bot.language import warm_up
+from bot.triage import warm_up as warm_up_triage
 
 STATIC = Path(__file__).parent / "static"
 
@@ -44,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upgrade_database(engine)
         warm_up()
         default_index()  # build the search index before the first question
+        warm_up_triage()  # and the triage models before the first hand-off
         factory = session_factory(engine)
         with httpx.Client() as http:
             app.state.settings = settings
@@ -61,6 +67,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     register_exception_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # The chat widget runs on other sites' pages. Added last, so outermost: a
+    # 413 from the size limit still carries the CORS headers and the widget can
+    # show its message. No cookies and no Authorization header cross origins,
+    # so no page on another site can act with an agent's token.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.widget_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+    )
     app.include_router(chat_router)
     app.include_router(health_router)
     app.include_router(knowledge_router)
@@ -69,11 +85,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(agents_router)
     app.include_router(tickets_router)
     app.include_router(handoffs_router)
+    app.include_router(telegram_router)
+    app.include_router(twilio_sms_router)
+    app.include_router(twilio_voice_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
     def chat_page() -> FileResponse:
         return FileResponse(STATIC / "index.html")
+
+    @app.get("/widget.js", include_in_schema=False)
+    def chat_widget() -> FileResponse:
+        return FileResponse(STATIC / "widget.js", media_type="text/javascript")
 
     return app
 

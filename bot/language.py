@@ -27,6 +27,7 @@ Source = Literal["choice", "channel", "detected", "previous", "default"]
 SUPPORTED: tuple[Lang, ...] = get_args(Lang)
 
 _DATA = Path(__file__).parent / "data" / "language.yml"
+_ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+")
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 
 
@@ -100,7 +101,8 @@ def explicit_choice(text: str, rules: LanguageRules | None = None) -> Lang | Non
 def significant_text(text: str, rules: LanguageRules | None = None) -> str:
     """The part of a message that says something about its language."""
     rules = rules or load_rules()
-    lowered = unicodedata.normalize("NFC", text).lower()
+    # An e-mail address or a web address is a name, not words of any language.
+    lowered = _ADDRESS.sub(" ", unicodedata.normalize("NFC", text).lower())
     for phrase in rules.neutral_phrases:
         lowered = lowered.replace(phrase, " ")
     words = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -25,7 +26,8 @@ def main() -> int:
         flush=True,
     )
     try:
-        with running(ports, on_ready=_announce) as services:
+        token = os.environ.get("VIOL3_RASA_TOKEN")  # so other tools can reach Rasa too
+        with running(ports, token=token, on_ready=_announce) as services:
             print(
                 f"\nviol3-assist is running ({time.monotonic() - started:.0f} s to start).\n"
                 f"  Chat:    http://localhost:{ports.api}/\n"

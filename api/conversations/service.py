@@ -42,18 +42,22 @@ def find_conversation(*, db: Session, channel: str, sender: str) -> Conversation
     return db.scalars(query).one_or_none()
 
 
-def _get_or_create(db: Session, channel: str, sender: str, language: str) -> Conversation:
+def get_or_create_conversation(
+    *, db: Session, channel: str, sender: str, language: str, reply_address: str | None = None
+) -> Conversation:
+    """The conversation of `sender` on `channel`, created (committed) if there is none."""
     conversation = find_conversation(db=db, channel=channel, sender=sender)
     if conversation:
         return conversation
-    conversation = Conversation(channel=channel, sender=sender, language=language)
-    db.add(conversation)
+    db.add(
+        Conversation(channel=channel, sender=sender, language=language, reply_address=reply_address)
+    )
     try:
         db.commit()
     except IntegrityError:  # the same sender's first two messages raced
         db.rollback()
-        conversation = find_conversation(db=db, channel=channel, sender=sender)
-        assert conversation is not None
+    conversation = find_conversation(db=db, channel=channel, sender=sender)
+    assert conversation is not None
     return conversation
 
 
@@ -102,8 +106,8 @@ def handle_chat(
     text = redact(
         clean_message(text=request.message, language=decision.language, max_chars=max_chars)
     )
-    conversation = existing or _get_or_create(
-        db, request.channel, request.sender, decision.language
+    conversation = existing or get_or_create_conversation(
+        db=db, channel=request.channel, sender=request.sender, language=decision.language
     )
     if reply_address and conversation.reply_address is None:
         conversation.reply_address = reply_address

@@ -17,6 +17,8 @@ def main() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # httpx logs every URL it calls, and Telegram's carry the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = get_settings()
     engine = make_engine(settings.database_url)
     # The gateway migrates the database; until it has, each round fails and is retried.

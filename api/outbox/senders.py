@@ -46,7 +46,18 @@ class TelegramSender:
 
 
 class SmsSender:
-    """Sends through twilio's REST client (address: the phone number, E.164)."""
+    """Sends through twilio's REST client (address: the phone number, E.164).
+
+    What goes out here (agents' replies, notices such as "case resolved") is
+    shaped for SMS like the assistant's answers: no Markdown, links whole, no
+    typographic characters that would force UCS-2. It is not cut to three parts
+    with a "reply MER" pointer, though: MER pages the assistant's last answer,
+    and an agent's words are not ours to shorten. Only past ten parts (Twilio's
+    advice; it refuses bodies over 1,600 characters) is it cut, at a sentence.
+    So no language is needed here: the row does not carry one.
+    """
+
+    MAX_SEGMENTS = 10
 
     def __init__(self, account_sid: str, auth_token: str, from_number: str, api_url: str | None):
         from twilio.rest import Client
@@ -60,13 +71,28 @@ class SmsSender:
         from twilio.base.exceptions import TwilioException, TwilioRestException
 
         try:
-            self.client.messages.create(to=address, from_=self.from_number, body=text)
+            self.client.messages.create(to=address, from_=self.from_number, body=self.shape(text))
         except TwilioRestException as exc:
             # 4xx: a bad or unreachable number, retrying will not help; 5xx and 429: later
             permanent = 400 <= exc.status < 500 and exc.status != 429
             raise SendFailed(f"twilio {exc.status} {exc.code}", permanent=permanent) from exc
         except TwilioException as exc:
             raise SendFailed(f"twilio: {type(exc).__name__}") from exc
+
+    @classmethod
+    def shape(cls, text: str) -> str:
+        """`text` as a plain SMS of at most MAX_SEGMENTS parts."""
+        from bot.channels.plain import shorten
+        from bot.channels.sms import plain_sms, segments
+
+        body = plain_sms(text)
+        if segments(body)[1] <= cls.MAX_SEGMENTS:
+            return body
+
+        def fits(start: str) -> bool:
+            return segments(start)[1] <= cls.MAX_SEGMENTS
+
+        return shorten(body, fits, ellipsis="...") or body
 
 
 def configured_senders(settings: Settings) -> dict[str, Sender]:

@@ -11,17 +11,14 @@ Finnish questions still count.
 
 from __future__ import annotations
 
-import hashlib
-import pickle
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import sklearn
 import yaml
 
 from bot.knowledge.articles import KNOWLEDGE, Article
+from bot.modelcache import cached
 from bot.nlu_examples import read_examples
 from bot.textmodel import TextClassifier
 
@@ -74,50 +71,16 @@ class TopicClassifier(TextClassifier):
         super().__init__(language, [e.text for e in examples], [e.label for e in examples])
 
 
-def _fingerprint() -> str:
-    """Changes whenever anything a classifier learns from (or its code) changes."""
-    digest = hashlib.sha256()
+def cached_classifiers(articles: tuple[Article, ...]) -> dict[str, TopicClassifier]:
+    """The trained classifiers, from var/cache unless what they learn from changed."""
     sources = [
         KNOWLEDGE / "articles",
         KNOWLEDGE / "training",
         KNOWLEDGE / "facts",
         ROOT / "nlu_data" / "nlu",
-    ]
-    files = sorted(p for folder in sources for p in folder.rglob("*") if p.is_file())
-    code = [
         Path(__file__),
-        Path(__file__).with_name("text.py"),
-        Path(__file__).parents[1] / "textmodel.py",
     ]
-    for path in [*files, *code]:
-        digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
-    digest.update(sklearn.__version__.encode())  # a pickle only loads in its own version
-    return digest.hexdigest()[:16]
-
-
-def cached_classifiers(articles: tuple[Article, ...]) -> dict[str, TopicClassifier]:
-    """The trained classifiers from var/cache, training them once if the data changed.
-
-    The API and the action server both need them; whichever starts first
-    trains (a few seconds per language), the other loads the result.
-    """
-    path = ROOT / "var" / "cache" / f"topic-classifiers-{_fingerprint()}.pkl"
-    if path.exists():
-        try:
-            with path.open("rb") as cached:
-                loaded: dict[str, TopicClassifier] = pickle.load(cached)
-            return loaded
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass  # a damaged or outdated cache: train again
-    classifiers = train_classifiers(articles)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:
-        pickle.dump(classifiers, out)
-    Path(out.name).replace(path)  # atomic: a reader never sees half a file
-    for old in path.parent.glob("topic-classifiers-*.pkl"):
-        if old != path:
-            old.unlink(missing_ok=True)
-    return classifiers
+    return cached("topic-classifiers", sources, lambda: train_classifiers(articles))
 
 
 def train_classifiers(articles: tuple[Article, ...]) -> dict[str, TopicClassifier]:

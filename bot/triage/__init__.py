@@ -19,9 +19,10 @@ from typing import Any
 import yaml
 
 from bot.knowledge.text import folded
-from bot.language import choose_language
+from bot.language import SUPPORTED, choose_language
+from bot.modelcache import cached
 from bot.textmodel import TextClassifier
-from bot.triage.training import load_requests
+from bot.triage.training import TRAINING, load_requests
 
 _RULES = Path(__file__).resolve().parents[1] / "data" / "triage_rules.yml"
 
@@ -115,11 +116,29 @@ def needs_person(text: str) -> Rule | None:
 @cache
 def classifiers(language: str) -> tuple[TextClassifier, TextClassifier]:
     """(queue classifier, priority classifier) trained on the language's requests."""
-    requests = load_requests(language)
-    texts = [r.text for r in requests]
-    queue = TextClassifier(language, texts, [r.queue for r in requests])
-    priority = TextClassifier(language, texts, [str(r.priority) for r in requests])
-    return queue, priority
+    return _all_classifiers()[language]
+
+
+@cache
+def _all_classifiers() -> dict[str, tuple[TextClassifier, TextClassifier]]:
+    sources = [TRAINING, Path(__file__).with_name("training.py")]
+    return cached("triage-classifiers", sources, _train_classifiers)
+
+
+def _train_classifiers() -> dict[str, tuple[TextClassifier, TextClassifier]]:
+    models: dict[str, tuple[TextClassifier, TextClassifier]] = {}
+    for language in SUPPORTED:
+        requests = load_requests(language)
+        texts = [r.text for r in requests]
+        queue = TextClassifier(language, texts, [r.queue for r in requests])
+        priority = TextClassifier(language, texts, [str(r.priority) for r in requests])
+        models[language] = (queue, priority)
+    return models
+
+
+def warm_up() -> None:
+    """Load (or train) the classifiers now, not on the first hand-off."""
+    _all_classifiers()
 
 
 def _learned_priority(model: TextClassifier, text: str) -> tuple[int, float]:

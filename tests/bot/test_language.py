@@ -79,3 +79,9 @@ def test_a_long_message_that_mentions_a_language_is_not_a_choice() -> None:
 def test_product_names_and_codes_are_not_evidence_of_a_language() -> None:
     assert significant_text("Chaufförsklienten ei toimi, 2FA koodi 123456") == "ei toimi koodi"
     assert detect("Mina Sidor VIOL 3") is None
+
+
+def test_an_e_mail_or_web_address_does_not_change_the_language() -> None:
+    for text in ("eva.berg@akeriberg.example", "https://www.biometria.se/kontakt"):
+        decision = choose_language(text, previous="sv")
+        assert decision.language == "sv", (text, decision)

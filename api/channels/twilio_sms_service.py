@@ -1,0 +1,195 @@
+"""SMS through Twilio: answer an incoming SMS as a chat turn, in the TwiML answer.
+
+The answer goes back in the webhook's own HTTP answer (TwiML `<Message>`), so
+no second request to Twilio is needed; it is recorded in the outbox as sent,
+so the per-number limit counts it like the agents' replies, which the outbox
+sender sends later through twilio's REST client.
+
+A conversation is keyed by a pseudonym of the phone number: the number is
+personal data. It is stored only sealed (for agents' replies) and, when a
+ticket is opened, in the ticket's contact field; it is never logged.
+
+The sender's country code suggests the language of a first message that does
+not show its own (see `language_hint`).
+
+An answer longer than three SMS is cut at a sentence and ends with "Svara MER
+så skickar jag resten"; "MER" then gets the next part of that same answer
+(without asking the assistant again), counted by the parts already sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Final
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.assistant.client import RasaClient
+from api.channels.addresses import address_secret, pseudonym, seal
+from api.channels.receipts import first_delivery
+from api.channels.twilio import asks_for_more, last_answer
+from api.config import Settings
+from api.conversations.models import Conversation
+from api.conversations.schemas import BotMessage, ChatRequest
+from api.conversations.service import find_conversation, get_or_create_conversation, handle_chat
+from api.database import utcnow
+from api.exceptions import InvalidInput
+from api.outbox.models import OutboxMessage
+from api.outbox.service import record_sent, sent_since
+from bot.channels.sms import language_from_phone, plain_sms, sms_text
+from bot.language import detect
+from bot.replies import reply
+
+log = logging.getLogger(__name__)
+
+CHANNEL: Final = "sms"
+MAX_SEGMENTS = 3  # an answer costs at most three SMS; "MER" gets the rest
+LIMIT_WINDOW = timedelta(hours=1)
+_MORE_KEY = "sms-more-"
+
+
+@dataclass(frozen=True)
+class IncomingSms:
+    """The fields of Twilio's "a message comes in" request that the answer needs."""
+
+    message_sid: str
+    number: str  # the sender, E.164
+    body: str
+
+    @classmethod
+    def from_params(cls, params: dict[str, str]) -> IncomingSms | None:
+        """The message, or None if Twilio's request lacks the message id or sender."""
+        sid, number = params.get("MessageSid", ""), params.get("From", "")
+        if not sid or not number or len(sid) > 64:
+            return None
+        return cls(message_sid=sid, number=number, body=params.get("Body", ""))
+
+
+def answer_sms(
+    *, db: Session, assistant: RasaClient, settings: Settings, sms: IncomingSms
+) -> str | None:
+    """The SMS to answer `sms` with, recorded as sent; None to answer nothing: a
+    redelivery (answered already) or a number over its hourly limit."""
+    if not first_delivery(db=db, channel=CHANNEL, external_id=sms.message_sid):
+        return None
+    secret = address_secret(settings)
+    sender = pseudonym(secret, CHANNEL, sms.number)
+    address = seal(secret, sms.number)
+    conversation = find_conversation(db=db, channel=CHANNEL, sender=sender)
+    if conversation is not None and asks_for_more(sms.body):
+        page = next_page(db=db, conversation=conversation)
+        if page is not None:
+            return _send(db, settings, conversation, page, key=f"{_MORE_KEY}{sms.message_sid}")
+    hint = language_hint(sms, conversation)
+    text, language = _chat(db, assistant, settings, sms, sender, address, hint)
+    conversation = get_or_create_conversation(
+        db=db, channel=CHANNEL, sender=sender, language=language, reply_address=address
+    )
+    return _send(db, settings, conversation, text, key=f"sms-{sms.message_sid}")
+
+
+def _chat(
+    db: Session,
+    assistant: RasaClient,
+    settings: Settings,
+    sms: IncomingSms,
+    sender: str,
+    address: str,
+    hint: str | None,
+) -> tuple[str, str]:
+    """The first SMS of the answer to `sms` as a chat turn, and its language."""
+    request = ChatRequest(sender=sender, message=sms.body, channel=CHANNEL)
+    try:
+        response = handle_chat(
+            db=db,
+            assistant=assistant,
+            request=request,
+            max_chars=settings.max_message_chars,
+            channel_hint=hint,
+            known_contact=sms.number,
+            reply_address=address,
+        )
+    except InvalidInput as exc:
+        # Empty (a picture alone) or too long: the web chat shows this text with
+        # its 422; on SMS it is the answer.
+        text = reply(exc.key, exc.language, **exc.params)
+        return sms_pages(text, exc.language)[0], exc.language
+    text = "\n\n".join(as_plain_text(m) for m in response.messages)
+    return sms_pages(text, response.language)[0], response.language
+
+
+def language_hint(sms: IncomingSms, conversation: Conversation | None) -> str | None:
+    """The language the sender's country code suggests, for a first message that
+    does not tell by itself.
+
+    A country code is a weak hint (a Finland-Swede writes Swedish from +358, a
+    Norwegian driver may write English), weaker than a chat app's language: the
+    gateway ranks a channel hint above detection, so it is given only when the
+    message cannot be detected and the conversation has no language of its own."""
+    if conversation is not None or detect(sms.body) is not None:
+        return None
+    return language_from_phone(sms.number)
+
+
+def as_plain_text(message: BotMessage) -> str:
+    """A message with its choices as lines the user can send back."""
+    return "\n".join([message.text, *(b.title for b in message.buttons)])
+
+
+def _send(
+    db: Session, settings: Settings, conversation: Conversation, text: str, *, key: str
+) -> str | None:
+    """`text`, recorded as sent, if the number is under its limit; otherwise None."""
+    if over_limit(db=db, conversation=conversation, per_hour=settings.sms_per_number_per_hour):
+        log.warning("conversation %s: SMS limit reached, not answering", conversation.id)
+        return None
+    record_sent(db=db, conversation=conversation, text=text, kind="bot", key=key)
+    db.commit()
+    return text
+
+
+def over_limit(*, db: Session, conversation: Conversation, per_hour: int) -> bool:
+    """Whether the conversation's number has had its share of SMS this past hour."""
+    since = utcnow() - LIMIT_WINDOW
+    return sent_since(db=db, recipient=conversation.sender, since=since) >= per_hour
+
+
+def next_page(*, db: Session, conversation: Conversation) -> str | None:
+    """The next part of the latest answer, if it was cut and not all parts were sent."""
+    latest = last_answer(db=db, conversation=conversation)
+    if latest is None:
+        return None
+    text, question = latest
+    sent = db.scalar(
+        select(func.count()).where(
+            OutboxMessage.conversation_id == conversation.id,
+            OutboxMessage.key.startswith(_MORE_KEY),
+            OutboxMessage.created_at >= question.created_at,
+        )
+    )
+    pages = sms_pages(text, conversation.language)
+    index = 1 + int(sent or 0)  # the first part went out with the answer
+    return pages[index] if index < len(pages) else None
+
+
+def sms_pages(text: str, language: str, max_segments: int = MAX_SEGMENTS) -> list[str]:
+    """`text` as consecutive SMS shaped by `sms_text`, each at most `max_segments`
+    long; every one but the last ends with the pointer to the rest."""
+    pages: list[str] = []
+    body = plain_sms(text)
+    while body:
+        page = sms_text(body, language, max_segments)
+        if page == plain_sms(body):  # it fits
+            pages.append(page)
+            break
+        kept = page.rpartition("\n")[0]  # the pointer is the last line
+        cut = kept if body.startswith(kept) else kept.removesuffix("...")
+        if not cut or not body.startswith(cut):  # one word longer than the limit: as it is
+            pages.append(body)
+            break
+        pages.append(page)
+        body = plain_sms(body[len(cut) :].lstrip(" \n,;:"))
+    return pages or [""]
