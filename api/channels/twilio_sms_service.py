@@ -39,8 +39,7 @@ from api.database import utcnow
 from api.exceptions import InvalidInput
 from api.outbox.models import OutboxMessage
 from api.outbox.service import record_sent, sent_since
-from bot.channels.sms import language_from_phone, plain_sms, sms_text
-from bot.language import detect
+from bot.channels.sms import phone_language_hint, plain_sms, sms_text
 from bot.replies import reply
 
 log = logging.getLogger(__name__)
@@ -122,16 +121,8 @@ def _chat(
 
 
 def language_hint(sms: IncomingSms, conversation: Conversation | None) -> str | None:
-    """The language the sender's country code suggests, for a first message that
-    does not tell by itself.
-
-    A country code is a weak hint (a Finland-Swede writes Swedish from +358, a
-    Norwegian driver may write English), weaker than a chat app's language: the
-    gateway ranks a channel hint above detection, so it is given only when the
-    message cannot be detected and the conversation has no language of its own."""
-    if conversation is not None or detect(sms.body) is not None:
-        return None
-    return language_from_phone(sms.number)
+    """The country code's language, for a first message that does not tell by itself."""
+    return phone_language_hint(sms.number, sms.body, new_conversation=conversation is None)
 
 
 def as_plain_text(message: BotMessage) -> str:

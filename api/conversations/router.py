@@ -16,7 +16,7 @@ from api.conversations.schemas import (
     MessagePage,
 )
 from api.deps import AssistantDep, SessionDep, SettingsDep
-from bot.channels.sms import language_from_phone
+from bot.channels.sms import phone_language_hint
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 
@@ -30,15 +30,15 @@ def chat(
     """Send one message to the assistant and get its answer in the user's language."""
     if request.channel in PHONE_CHANNELS:  # the sender is a phone number: keep it out of storage
         number = request.sender
-        stored = request.model_copy(
-            update={"sender": pseudonym(address_secret(settings), request.channel, number)}
-        )
+        sender = pseudonym(address_secret(settings), request.channel, number)
+        stored = request.model_copy(update={"sender": sender})
+        new = service.find_conversation(db=db, channel=request.channel, sender=sender) is None
         answer = service.handle_chat(
             db=db,
             assistant=assistant,
             request=stored,
             max_chars=settings.max_message_chars,
-            channel_hint=language_from_phone(number),
+            channel_hint=phone_language_hint(number, request.message, new_conversation=new),
             known_contact=number,
         )
         return answer.model_copy(update={"sender": number})

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Literal
 
 from bot.channels.plain import Line, in_language, load_data, markdown_lines, per_language, shorten
-from bot.language import SUPPORTED
+from bot.language import SUPPORTED, detect
 
 Encoding = Literal["GSM-7", "UCS-2"]
 
@@ -207,3 +207,16 @@ def country_code(digits: str) -> str | None:
 
 def _country_code(digits: str, loaded: SmsRules) -> str | None:
     return next((digits[:n] for n in (1, 2, 3) if digits[:n] in loaded.country_codes), None)
+
+
+def phone_language_hint(number: str, text: str, *, new_conversation: bool) -> str | None:
+    """The language a number's country code suggests, only for a first message that
+    does not tell by itself.
+
+    A country code is a weak hint (a Finland-Swede writes Swedish from +358, a
+    Norwegian driver may write English), and the gateway ranks a channel hint
+    above detection, so it is given only when the message cannot be detected and
+    the conversation has no language of its own yet."""
+    if not new_conversation or detect(text) is not None:
+        return None
+    return language_from_phone(number)
