@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = 60.0
 
     max_message_chars: int = 2000
+
+    # The knowledge base that approved article drafts are written to.
+    knowledge_dir: Path = ROOT / "knowledge"
     max_body_bytes: int = 64 * 1024
 
     # Origins (scheme://host[:port]) of the pages that embed the chat widget

@@ -12,9 +12,16 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.agents.service import AgentExists, AgentNotFound, AuthenticationFailed, NotAllowed
+from api.knowledge.service import (
+    DraftAlreadyDecided,
+    DraftError,
+    DraftNotFound,
+    TicketNotResolved,
+)
 from api.tickets.service import (
     AlreadyClaimed,
     InvalidTransition,
+    NothingToReveal,
     NotYourTicket,
     TicketError,
     TicketNotFound,
@@ -111,6 +118,7 @@ _TICKET_ERRORS: dict[type[TicketError], tuple[int, str, str]] = {
     AlreadyClaimed: (409, "already_claimed", "Another agent has already claimed this ticket."),
     InvalidTransition: (409, "invalid_transition", "That cannot be done to this ticket now."),
     NotYourTicket: (403, "not_your_ticket", "Another agent has claimed this ticket."),
+    NothingToReveal: (404, "nothing_to_reveal", "No masked message with that id in this ticket."),
 }
 
 
@@ -121,6 +129,21 @@ async def _on_ticket_error(request: Request, exc: Exception) -> JSONResponse:
     )
     if isinstance(exc, InvalidTransition):  # its text says what is wrong
         message = f"{message} {exc}"
+    return _error(status, code, message)
+
+
+_DRAFT_ERRORS: dict[type[DraftError], tuple[int, str, str]] = {
+    DraftNotFound: (404, "draft_not_found", "No such draft."),
+    DraftAlreadyDecided: (409, "draft_decided", "This draft was approved or rejected already."),
+    TicketNotResolved: (409, "ticket_not_resolved", "Drafts come from resolved tickets only."),
+}
+
+
+async def _on_draft_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DraftError)
+    status, code, message = _DRAFT_ERRORS.get(
+        type(exc), (409, "draft_error", "That cannot be done.")
+    )
     return _error(status, code, message)
 
 
@@ -149,6 +172,7 @@ async def _on_authentication_failed(request: Request, exc: Exception) -> JSONRes
 def register_exception_handlers(app: FastAPI) -> None:
     """Map every domain and validation error to one JSON shape: detail, code, errors."""
     app.add_exception_handler(TicketError, _on_ticket_error)
+    app.add_exception_handler(DraftError, _on_draft_error)
     app.add_exception_handler(AuthenticationFailed, _on_authentication_failed)
     app.add_exception_handler(NotAllowed, _on_not_allowed)
     app.add_exception_handler(AgentExists, _on_agent_exists)

@@ -25,6 +25,8 @@ from api.database import make_engine, session_factory
 from api.exceptions import register_exception_handlers
 from api.handoffs.router import router as handoffs_router
 from api.health.router import router as health_router
+from api.insights.router import router as insights_router
+from api.knowledge.drafts import router as drafts_router
 from api.knowledge.router import router as knowledge_router
 from api.limits import BodySizeLimit
 from api.migrations import upgrade_database
@@ -80,6 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(chat_router)
     app.include_router(health_router)
     app.include_router(knowledge_router)
+    app.include_router(drafts_router)
+    app.include_router(insights_router)
     app.include_router(queues_router)
     app.include_router(triage_router)
     app.include_router(agents_router)
@@ -97,6 +101,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/widget.js", include_in_schema=False)
     def chat_widget() -> FileResponse:
         return FileResponse(STATIC / "widget.js", media_type="text/javascript")
+
+    @app.get("/console", include_in_schema=False)
+    def agent_console() -> FileResponse:
+        return FileResponse(STATIC / "console.html")
 
     return app
 

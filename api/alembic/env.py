@@ -6,6 +6,7 @@ from sqlalchemy import Connection
 import api.agents.models
 import api.channels.models
 import api.conversations.models
+import api.knowledge.models
 import api.outbox.models
 import api.tickets.models  # noqa: F401
 from api.config import get_settings

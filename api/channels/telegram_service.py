@@ -165,6 +165,7 @@ def _answers(
             max_chars=settings.max_message_chars,
             channel_hint=hint,
             reply_address=address,
+            seal_key=address_secret(settings),
         )
     except InvalidInput as exc:
         # Empty (a sticker, a photo: "please type your question") or too long:

@@ -110,6 +110,7 @@ def _chat(
             channel_hint=hint,
             known_contact=sms.number,
             reply_address=address,
+            seal_key=address_secret(settings),
         )
     except InvalidInput as exc:
         # Empty (a picture alone) or too long: the web chat shows this text with

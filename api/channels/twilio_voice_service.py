@@ -197,6 +197,7 @@ def answer_speech(
             request=request,
             max_chars=settings.max_message_chars,
             known_contact=call.contact,
+            seal_key=address_secret(settings),
         )
     except InvalidInput as exc:
         return _listen(settings, state, reply(exc.key, exc.language, **exc.params))

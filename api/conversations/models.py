@@ -63,5 +63,13 @@ class Message(Base):
     unanswered: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[MessageStatus] = mapped_column(String(24), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The text before masking, sealed with the address key (api/channels/addresses.py),
+    # when masking changed it; an agent opens it with an audited click.
+    sealed_original: Mapped[str | None] = mapped_column(Text)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+    @property
+    def masked(self) -> bool:
+        """Whether personal data was masked in `text` (and the original is kept sealed)."""
+        return self.sealed_original is not None

@@ -40,10 +40,15 @@ def chat(
             max_chars=settings.max_message_chars,
             channel_hint=phone_language_hint(number, request.message, new_conversation=new),
             known_contact=number,
+            seal_key=address_secret(settings),
         )
         return answer.model_copy(update={"sender": number})
     return service.handle_chat(
-        db=db, assistant=assistant, request=request, max_chars=settings.max_message_chars
+        db=db,
+        assistant=assistant,
+        request=request,
+        max_chars=settings.max_message_chars,
+        seal_key=address_secret(settings),
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.assistant.client import AssistantReply, AssistantUnavailable, RasaClient
+from api.channels.addresses import seal
 from api.conversations.models import Conversation, ConversationState, Message, MessageStatus
 from api.conversations.schemas import BotMessage, Button, ChatRequest, ChatResponse, Handoff
 from api.database import utcnow
@@ -93,25 +94,27 @@ def handle_chat(
     channel_hint: str | None = None,
     known_contact: str | None = None,
     reply_address: str | None = None,
+    seal_key: bytes | None = None,
 ) -> ChatResponse:
     """Answer one user message (see the module docstring).
 
     Channel adapters pass the language hint of their channel, the user's
     number where the channel knows it (SMS, phone: it goes to a ticket's
-    contact field, nowhere else) and the sealed address replies go to."""
+    contact field, nowhere else), the sealed address replies go to, and the
+    key that seals a message's original text when masking changed it."""
     existing = find_conversation(db=db, channel=request.channel, sender=request.sender)
     decision = decide_language(
         text=request.message, request=request, conversation=existing, channel_hint=channel_hint
     )
-    text = redact(
-        clean_message(text=request.message, language=decision.language, max_chars=max_chars)
-    )
+    cleaned = clean_message(text=request.message, language=decision.language, max_chars=max_chars)
+    text = redact(cleaned)
     conversation = existing or get_or_create_conversation(
         db=db, channel=request.channel, sender=request.sender, language=decision.language
     )
     if reply_address and conversation.reply_address is None:
         conversation.reply_address = reply_address
-    inbound = _record_inbound(db, conversation, request, text, decision)
+    sealed = seal(seal_key, cleaned) if seal_key is not None and text != cleaned else None
+    inbound = _record_inbound(db, conversation, request, text, decision, sealed)
     if conversation.state == ConversationState.HUMAN:
         ticket = open_ticket_of(db=db, conversation=conversation)
         if ticket is not None:
@@ -153,6 +156,7 @@ def _record_inbound(
     request: ChatRequest,
     text: str,
     decision: LanguageDecision,
+    sealed_original: str | None = None,
 ) -> Message:
     said = explicit_choice(request.message)
     if said or request.language:
@@ -166,6 +170,7 @@ def _record_inbound(
         language=decision.language,
         language_source=decision.source,
         status=MessageStatus.RECEIVED,
+        sealed_original=sealed_original,
     )
     db.add(inbound)
     db.commit()

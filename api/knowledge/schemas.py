@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.language import Lang
 
 
 class SearchResult(BaseModel):
@@ -15,3 +19,36 @@ class SearchResult(BaseModel):
 
 class SearchResponse(BaseModel):
     results: list[SearchResult]
+
+
+class DraftCreate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    ticket_id: int
+    language: Lang
+    title: str = Field(min_length=1, max_length=120)
+    question: str = Field(min_length=1, max_length=1000)
+    answer: str = Field(min_length=1, max_length=2000)
+
+
+class DraftRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    ticket_id: int
+    language: str
+    title: str
+    question: str
+    answer: str
+    status: str  # proposed | approved | rejected
+    proposed_by: str
+    created_at: datetime
+    approved_by: str | None  # the admin who approved it
+    decided_by: str | None  # the admin who approved or rejected it
+    decided_at: datetime | None
+    topic: str | None  # the article's topic id, once approved
+    path: str | None  # the article file, relative to the knowledge directory
+
+
+class DraftPage(BaseModel):
+    drafts: list[DraftRead]

@@ -6,12 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from api.deps import CurrentAgent, SessionDep
+from api.channels.addresses import address_secret
+from api.deps import CurrentAgent, SessionDep, SettingsDep
+from api.knowledge.service import knowledge_index, suggestions
 from api.tickets import service
 from api.tickets.models import Ticket
 from api.tickets.schemas import (
     AuditLine,
     PriorityBody,
+    RevealRead,
+    Suggestion,
+    SuggestionPage,
     TextBody,
     TicketPage,
     TicketRead,
@@ -68,10 +73,46 @@ def claim(ticket: CurrentTicket, db: SessionDep, agent: CurrentAgent) -> TicketR
 
 
 @router.post("/{ticket_id}/reply", response_model=TicketRead)
-def reply(ticket: CurrentTicket, body: TextBody, db: SessionDep, agent: CurrentAgent) -> TicketRead:
+def reply(
+    ticket: CurrentTicket,
+    body: TextBody,
+    db: SessionDep,
+    agent: CurrentAgent,
+    settings: SettingsDep,
+) -> TicketRead:
     """Answer the user in their conversation."""
-    service.reply(db=db, ticket=ticket, agent=agent, text=body.text)
+    secret = address_secret(settings)
+    service.reply(db=db, ticket=ticket, agent=agent, text=body.text, seal_key=secret)
     return _read(ticket)
+
+
+@router.post("/{ticket_id}/reveal/{message_id}", response_model=RevealRead)
+def reveal(
+    ticket: CurrentTicket,
+    message_id: int,
+    db: SessionDep,
+    agent: CurrentAgent,
+    settings: SettingsDep,
+) -> RevealRead:
+    """The unmasked text of a message in the ticket's conversation; the audit log records
+    who opened it (404 if the message is not in the conversation or had nothing masked)."""
+    text = service.reveal(
+        db=db, ticket=ticket, agent=agent, message_id=message_id, seal_key=address_secret(settings)
+    )
+    return RevealRead(message_id=message_id, text=text)
+
+
+@router.get("/{ticket_id}/suggestions", response_model=SuggestionPage)
+def suggest(
+    ticket: CurrentTicket,
+    settings: SettingsDep,
+    k: Annotated[int, Query(ge=1, le=10, description="How many suggestions")] = 3,
+) -> SuggestionPage:
+    """Knowledge articles in the ticket's language that match what the user asked."""
+    hits = suggestions(ticket=ticket, index=knowledge_index(settings.knowledge_dir), k=k)
+    return SuggestionPage(
+        suggestions=[Suggestion(topic=h.topic, title=h.title, text=h.article.summary) for h in hits]
+    )
 
 
 @router.post("/{ticket_id}/notes", response_model=TicketRead)

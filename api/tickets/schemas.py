@@ -34,6 +34,8 @@ class TicketPage(BaseModel):
 class TranscriptLine(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
+    id: int
+    masked: bool  # personal data was masked; POST .../reveal/{id} shows the original
     author: str
     text: str
     language: str
@@ -71,3 +73,18 @@ class PriorityBody(BaseModel):
 
     priority: int = Field(ge=1, le=5)
     reason: str = Field(min_length=1, max_length=1000)
+
+
+class RevealRead(BaseModel):
+    message_id: int
+    text: str
+
+
+class Suggestion(BaseModel):
+    topic: str
+    title: str
+    text: str  # the article's answer, ready to insert in a reply
+
+
+class SuggestionPage(BaseModel):
+    suggestions: list[Suggestion]

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.agents.models import Agent, AgentRole
+from api.channels.addresses import AddressUnreadable, seal, unseal
 from api.conversations.models import Conversation, ConversationState, Message, MessageStatus
 from api.database import utcnow
 from api.outbox.service import enqueue
@@ -43,6 +44,10 @@ class InvalidTransition(TicketError):
 
 class NotYourTicket(TicketError):
     """Another agent has claimed the ticket; only they (or an admin) may work on it."""
+
+
+class NothingToReveal(TicketError):
+    """No message with that id in the ticket's conversation had anything masked."""
 
 
 def _check_may_work_on(ticket: Ticket, agent: Agent) -> None:
@@ -241,13 +246,18 @@ def queue_listing(*, db: Session, queue: str) -> list[Ticket]:
     return list(db.scalars(query))
 
 
-def reply(*, db: Session, ticket: Ticket, agent: Agent, text: str) -> Message:
+def reply(
+    *, db: Session, ticket: Ticket, agent: Agent, text: str, seal_key: bytes | None = None
+) -> Message:
     """An agent's answer, added to the user's conversation (and so to their chat), and
     sent out on the channel they came from (through the outbox)."""
     if ticket.status == TicketStatus.RESOLVED:
         raise InvalidTransition("reopen the ticket before replying")
     _check_may_work_on(ticket, agent)
-    message = _say(db, ticket, "agent", redact(text))
+    masked = redact(text)
+    message = _say(db, ticket, "agent", masked)
+    if seal_key is not None and masked != text:
+        message.sealed_original = seal(seal_key, text)
     _audit(db, ticket, "replied", agent)
     db.commit()
     return message
@@ -268,6 +278,25 @@ def _say(db: Session, ticket: Ticket, author: str, text: str) -> Message:
         db=db, conversation=ticket.conversation, text=text, kind=author, key=f"message-{message.id}"
     )
     return message
+
+
+def reveal(*, db: Session, ticket: Ticket, agent: Agent, message_id: int, seal_key: bytes) -> str:
+    """The original text of a masked message in the ticket's conversation, opened on
+    an agent's explicit request and written to the audit log (the text itself is not)."""
+    message = db.get(Message, message_id)
+    if (
+        message is None
+        or message.conversation_id != ticket.conversation_id
+        or message.sealed_original is None
+    ):
+        raise NothingToReveal(message_id)
+    try:
+        original = unseal(seal_key, message.sealed_original)
+    except AddressUnreadable as exc:
+        raise InvalidTransition("the original was sealed with another key") from exc
+    _audit(db, ticket, "revealed", agent, message_id=message_id)
+    db.commit()
+    return original
 
 
 def add_note(*, db: Session, ticket: Ticket, agent: Agent, text: str) -> None:

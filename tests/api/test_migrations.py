@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 import api.agents.models
 import api.channels.models
 import api.conversations.models
+import api.knowledge.models
 import api.outbox.models
 import api.tickets.models  # noqa: F401
 from api.database import Base, make_engine

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge.articles import InvalidArticle, load_articles, parse, topic_ids
+from bot.knowledge.articles import InvalidArticle, is_learned, load_articles, parse, topic_ids
 from bot.language import SUPPORTED
 
 SPEC = Path(__file__).resolve().parents[4] / "shared" / "spec" / "support-model.md"
@@ -27,7 +27,8 @@ def test_the_topic_list_is_the_specs() -> None:
 
 
 def test_every_topic_has_exactly_one_article_per_language() -> None:
-    pairs = [(a.topic, a.language) for a in load_articles()]
+    # Learned articles (approved from tickets) may exist in one language only.
+    pairs = [(a.topic, a.language) for a in load_articles() if not is_learned(a.topic)]
     assert sorted(pairs) == sorted((t, lang) for t in topic_ids() for lang in SUPPORTED)
 
 

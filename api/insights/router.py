@@ -1,0 +1,44 @@
+"""The insight dashboard and the questions the assistant could not answer (agents)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.database import utcnow
+from api.deps import CurrentAgent, SessionDep
+from api.insights import service
+from api.insights.schemas import Dashboard, UnansweredPage, UnansweredQuestion
+
+router = APIRouter(prefix="/api/v1/insights", tags=["insights"])
+
+Days = Annotated[int, Query(ge=1, le=366, description="The period: this many days back")]
+
+
+@router.get("/unanswered", response_model=UnansweredPage)
+def unanswered(
+    db: SessionDep,
+    agent: CurrentAgent,
+    days: Days = 30,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> UnansweredPage:
+    """Questions the assistant had no answer to, grouped by their text, most frequent first."""
+    since = utcnow() - timedelta(days=days)
+    groups = service.unanswered(db=db, since=since, limit=limit)
+    return UnansweredPage(
+        questions=[
+            UnansweredQuestion(
+                text=g.text, language=g.language, count=g.count, last_seen=g.last_seen
+            )
+            for g in groups
+        ]
+    )
+
+
+@router.get("/dashboard", response_model=Dashboard)
+def dashboard(db: SessionDep, agent: CurrentAgent, days: Days = 30) -> Dashboard:
+    """Conversations per day, channel and language; self-service share; hand-offs per
+    queue and priority; SLA compliance; top topics and unanswered questions."""
+    return service.dashboard(db=db, days=days)

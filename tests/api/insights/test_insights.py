@@ -1,0 +1,165 @@
+"""The insight dashboard and unanswered questions on a small dataset with known numbers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from api.agents.models import AgentRole
+from api.agents.service import create_agent
+from api.conversations.models import Conversation, Message, MessageStatus
+from api.database import utcnow
+from api.insights.service import dashboard
+from api.tickets.models import TicketStatus
+from api.tickets.service import open_ticket
+from bot.triage import Triage
+
+
+@pytest.fixture
+def agent(client: TestClient, db: Session) -> dict[str, str]:
+    create_agent(db=db, username="anna", display_name="A", password="anna-pw", role=AgentRole.AGENT)
+    token = client.post("/api/v1/agents/login", json={"username": "anna", "password": "anna-pw"})
+    return {"Authorization": f"Bearer {token.json()['token']}"}
+
+
+def _conversation(
+    db: Session, sender: str, channel: str, language: str, at: datetime
+) -> Conversation:
+    conversation = Conversation(channel=channel, sender=sender, language=language, created_at=at)
+    db.add(conversation)
+    return conversation
+
+
+def _said(
+    db: Session,
+    conversation: Conversation,
+    text: str,
+    *,
+    topic: str | None = None,
+    unanswered: bool = False,
+    at: datetime | None = None,
+) -> None:
+    db.add(
+        Message(
+            conversation=conversation,
+            author="user",
+            text=text,
+            language=conversation.language,
+            topic=topic,
+            unanswered=unanswered,
+            status=MessageStatus.ANSWERED,
+            created_at=at or utcnow(),
+        )
+    )
+
+
+def test_unanswered_questions_are_grouped_by_their_text(
+    client: TestClient, db: Session, agent: dict[str, str]
+) -> None:
+    now = utcnow()
+    web = _conversation(db, "u1", "web", "sv", now)
+    sms = _conversation(db, "u2", "sms", "sv", now)
+    _said(db, web, "Hur byter jag  LÖSENORD?", unanswered=True, at=now - timedelta(hours=3))
+    _said(db, sms, "hur byter jag lösenord", unanswered=True, at=now - timedelta(hours=2))
+    _said(db, web, "Hur byter jag lösenord", unanswered=True, at=now - timedelta(hours=1))
+    _said(db, sms, "Vad kostar en banan?", unanswered=True)
+    _said(db, web, "vad är vrak", topic="mb_reject")  # answered: not listed
+    _said(db, web, "gammal fråga", unanswered=True, at=now - timedelta(days=40))  # too old
+    db.commit()
+
+    response = client.get("/api/v1/insights/unanswered", params={"days": 30}, headers=agent)
+    assert response.status_code == 200
+    questions = response.json()["questions"]
+    assert [(q["text"], q["count"]) for q in questions] == [
+        ("Hur byter jag lösenord", 3),
+        ("Vad kostar en banan?", 1),
+    ]
+    assert questions[0]["language"] == "sv" and questions[0]["last_seen"]
+    limited = client.get("/api/v1/insights/unanswered", params={"limit": 1}, headers=agent)
+    assert len(limited.json()["questions"]) == 1
+    assert client.get("/api/v1/insights/unanswered").status_code == 401
+
+
+def test_the_dashboard_counts_a_small_known_dataset(
+    client: TestClient, db: Session, agent: dict[str, str]
+) -> None:
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    first = _conversation(db, "a", "web", "sv", now - timedelta(days=1))
+    second = _conversation(db, "b", "web", "en", now - timedelta(hours=2))
+    third = _conversation(db, "c", "telegram", "sv", now - timedelta(hours=1))
+    _conversation(db, "old", "web", "fi", now - timedelta(days=60))  # outside the period
+    _said(db, first, "vad är vrak", topic="mb_reject", at=now - timedelta(days=1))
+    _said(db, second, "what is reject", topic="mb_reject", at=now - timedelta(hours=2))
+    _said(db, third, "öppettider", topic="opening_hours", at=now - timedelta(hours=1))
+    _said(db, third, "var är min banan", unanswered=True, at=now - timedelta(hours=1))
+    db.commit()
+    handed = open_ticket(
+        db=db,
+        conversation=third,
+        triage=Triage("sv", "driver", 2, False, []),
+        description="hjälp",
+        contact=None,
+        idempotency_key="x",
+        now=now - timedelta(hours=1),
+    )
+    resolved = open_ticket(
+        db=db,
+        conversation=first,  # a ticket opened before the period: not a hand-off in it
+        triage=Triage("sv", "accounting", 4, False, []),
+        description="vrak",
+        contact=None,
+        idempotency_key="y",
+        now=now - timedelta(days=45),
+    )
+    resolved.status, resolved.resolved_at = TicketStatus.RESOLVED, now - timedelta(days=44)
+    handed.due_at = now - timedelta(minutes=5)  # open and past its due time
+    db.commit()
+
+    board = dashboard(db=db, days=30, now=now).model_dump()
+    assert board["days"] == [
+        {"day": "2026-11-22", "conversations": 1},
+        {"day": "2026-11-23", "conversations": 2},
+    ]
+    assert board["by_channel"] == {"telegram": 1, "web": 2}
+    assert board["by_language"] == {"en": 1, "sv": 2}
+    # Both tickets' conversations reached a person (one ticket opened before the period).
+    assert board["self_service_share"] == pytest.approx(1 / 3)
+    assert board["handoffs"] == [{"queue": "driver", "priority": 2, "count": 1}]
+    assert board["sla"] == {"met": 0, "breached": 0, "open_breached": 1, "compliance": 0.0}
+    assert board["top_topics"] == [
+        {"topic": "mb_reject", "count": 2},
+        {"topic": "opening_hours", "count": 1},
+    ]
+    assert board["top_unanswered"] == [{"text": "var är min banan", "count": 1}]
+
+
+def test_the_dashboard_over_http(client: TestClient, db: Session, agent: dict[str, str]) -> None:
+    now = utcnow()
+    for sender in ("a", "b", "c"):
+        _conversation(db, sender, "web", "sv", now)
+    db.commit()
+    conversation = db.query(Conversation).filter_by(sender="a").one()
+    ticket = open_ticket(
+        db=db,
+        conversation=conversation,
+        triage=Triage("sv", "general", 3, False, []),
+        description="hjälp",
+        contact=None,
+        idempotency_key="z",
+    )
+    ticket.status, ticket.resolved_at = TicketStatus.RESOLVED, ticket.created_at
+    db.commit()
+    response = client.get("/api/v1/insights/dashboard", params={"days": 7}, headers=agent)
+    assert response.status_code == 200
+    board = response.json()
+    assert board["self_service_share"] == pytest.approx(2 / 3)
+    assert board["days"] == [{"day": now.date().isoformat(), "conversations": 3}]
+    assert board["sla"] == {"met": 1, "breached": 0, "open_breached": 0, "compliance": 1.0}
+    assert board["handoffs"] == [{"queue": "general", "priority": 3, "count": 1}]
+    assert (
+        client.get("/api/v1/insights/dashboard", params={"days": 0}, headers=agent).status_code
+        == 422
+    )

@@ -1,0 +1,138 @@
+"""The agent console in a real browser (Debian's chromium): a user asks for a
+person in the widget, an agent logs in to /console, finds the ticket at its
+place in its queue, claims it and replies, and the user sees the reply."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy.orm import Session
+
+from api.agents.models import AgentRole
+from api.agents.service import create_agent
+from api.tickets.models import Ticket
+from api.tickets.service import queue_listing
+from tests.conftest import Stack
+from tests.e2e import test_widget as widget
+from tests.e2e.conftest import fresh
+
+pytestmark = pytest.mark.e2e
+
+# The widget's host page on its own origin, and the browser, as in the widget's tests.
+browser = widget.browser
+host_page = widget.host_page
+
+AGENT = {"username": "e2e-console-eva", "password": "pw-console-eva"}
+DESCRIPTION = "prisräkningen har stannat för hela vår leverans"
+REPLY = "Hej! Prisräkningen går igen, nya mätbesked kommer inom en timme."
+
+
+@pytest.fixture
+def user(browser: Browser) -> Iterator[Page]:
+    """The user's browser, at laptop width."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def console(browser: Browser) -> Iterator[Page]:
+    """The agent's browser, a separate profile at tablet width."""
+    context = browser.new_context(viewport={"width": 768, "height": 1024})
+    yield context.new_page()
+    context.close()
+
+
+def _ask_for_a_person(user: Page, host_page: str) -> int:
+    user.goto(host_page)
+    dialog = widget._open_by_keyboard(user)
+    log = dialog.get_by_role("log")
+    for said, asked in [
+        ("jag vill prata med en människa", "Beskriv kort vad som har hänt"),
+        (DESCRIPTION, "Vilket företag gäller det"),
+        ("Skogsbolaget AB, redovisning", "Hur når vi dig"),
+        ("070-123 45 67", "Svaret kommer här i chatten"),
+    ]:
+        widget._say(user, said)
+        expect(log).to_contain_text(asked, timeout=widget.REPLY_MS)
+    found = re.search(r"Ärende (\d+) är skapat", log.inner_text())
+    assert found, log.inner_text()
+    return int(found.group(1))
+
+
+def _log_in(console: Page, stack: Stack) -> None:
+    console.goto(f"{stack.api}/console")
+    console.get_by_label("Användarnamn").fill(AGENT["username"])
+    console.get_by_label("Lösenord").fill(AGENT["password"])
+    console.get_by_role("button", name="Logga in").click()
+    expect(console.get_by_role("heading", name="Köer", exact=True)).to_be_focused()
+
+
+def _switch_language_and_back(console: Page) -> None:
+    console.get_by_label("Språk", exact=True).select_option("en")
+    expect(console.get_by_role("heading", name="Queues", exact=True)).to_be_visible()
+    expect(console.get_by_role("button", name="Log out")).to_be_visible()
+    console.get_by_label("Language", exact=True).select_option("sv")
+    expect(console.get_by_role("heading", name="Köer", exact=True)).to_be_visible()
+
+
+def test_an_agent_claims_and_answers_in_the_console_and_the_user_sees_it(
+    user: Page, console: Page, host_page: str, stack: Stack, db: Session
+) -> None:
+    requested: list[str] = []
+    console.on("request", lambda request: requested.append(request.url))
+    ticket_id = _ask_for_a_person(user, host_page)
+    ticket = fresh(db).get(Ticket, ticket_id)
+    assert ticket is not None and (ticket.queue, ticket.priority) == ("accounting", 2)
+    create_agent(db=db, display_name="Eva Lind", role=AgentRole.AGENT, **AGENT)
+
+    _log_in(console, stack)
+    _switch_language_and_back(console)
+
+    # The ticket is in the accounting queue, at its place: priority first, then due time.
+    console.get_by_role("link", name="Redovisning av råvara").click()
+    expect(console.get_by_role("heading", name="Ärenden i Redovisning av råvara")).to_be_visible()
+    row = console.locator(f'tr[data-ticket="{ticket_id}"]')
+    expect(row).to_contain_text("P2")
+    expect(row).to_contain_text(DESCRIPTION)
+    expect(row).to_contain_text(re.compile(r"\d\d:\d\d:\d\d kvar"))  # the SLA countdown
+    order = [t.id for t in queue_listing(db=fresh(db), queue="accounting")]
+    rows = console.locator("#ticket-list tbody tr")
+    expect(rows).to_have_count(len(order))
+    shown = rows.evaluate_all("rows => rows.map((row) => Number(row.dataset.ticket))")
+    assert shown == order
+
+    # Keyboard only: Tab from the queue heading reaches the ticket, Enter opens it.
+    link = console.get_by_role("link", name=f"Ärende {ticket_id}", exact=True)
+    for _ in range(40):
+        console.keyboard.press("Tab")
+        if link.evaluate("(el) => el === document.activeElement"):
+            break
+    expect(link).to_be_focused()
+    console.keyboard.press("Enter")
+    expect(console.get_by_role("heading", name=f"Ärende {ticket_id}", exact=True)).to_be_focused()
+
+    conversation = console.get_by_role("list", name="Konversation")
+    expect(conversation).to_contain_text(DESCRIPTION)
+    expect(conversation).to_contain_text("[telefon]")
+    expect(console.get_by_text("Ett stopp i det administrativa flödet")).to_be_visible()
+
+    console.get_by_role("button", name="Ta ärendet").click()
+    expect(console.get_by_role("status")).to_contain_text("Du har tagit ärendet")
+    expect(console.get_by_text("Tagen av dig")).to_be_visible()
+    console.get_by_label("Svar till användaren").fill(REPLY)
+    console.get_by_role("button", name="Skicka svar").click()
+    expect(console.get_by_role("status")).to_contain_text("Svaret är skickat")
+    expect(conversation).to_contain_text(REPLY)
+
+    # The user sees the answer in the widget, told who is speaking.
+    log = user.get_by_role("log")
+    expect(log).to_contain_text(f"Handläggare: {REPLY}", timeout=widget.REPLY_MS)
+
+    # At tablet width nothing spills sideways, and nothing came from another site.
+    assert console.evaluate("document.documentElement.scrollWidth") <= 768
+    assert {f"{u.scheme}://{u.netloc}" for u in map(urlsplit, requested)} == {stack.api}
