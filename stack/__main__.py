@@ -31,6 +31,7 @@ def main() -> int:
             print(
                 f"\nviol3-assist is running ({time.monotonic() - started:.0f} s to start).\n"
                 f"  Chat:    http://localhost:{ports.api}/\n"
+                f"  Console: http://localhost:{ports.api}/console\n"
                 f"  API:     http://localhost:{ports.api}/docs\n"
                 f"  Health:  http://localhost:{ports.api}/health\n"
                 f"  Logs:    var/log/\n"

@@ -173,9 +173,11 @@ def test_killing_the_sender_loses_nothing_and_repeats_nothing_it_had_not_sent(
     telegram.delay = 0.15  # a slow provider, so the kill lands mid-run
 
     sender = _start_sender(database_url, telegram)
-    _wait_for(lambda: len(telegram.sent("sendMessage")) >= 4, 30)
-    os.killpg(sender.pid, signal.SIGKILL)  # no chance to clean up
-    sender.wait()
+    try:
+        _wait_for(lambda: len(telegram.sent("sendMessage")) >= 4, 30)
+    finally:
+        os.killpg(sender.pid, signal.SIGKILL)  # no chance to clean up (nor left behind)
+        sender.wait()
     before_restart = len(telegram.sent("sendMessage"))
     assert before_restart < len(texts)  # killed with work left
 
