@@ -27,7 +27,7 @@ from api.assistant.client import RasaClient
 from api.channels.addresses import address_secret, pseudonym, seal
 from api.channels.receipts import first_delivery
 from api.config import Settings
-from api.conversations.schemas import BotMessage, ChatRequest
+from api.conversations.schemas import ChatRequest
 from api.conversations.service import find_conversation, get_or_create_conversation, handle_chat
 from api.exceptions import InvalidInput, WebhookRejected
 from api.outbox.service import enqueue
@@ -171,11 +171,4 @@ def _answers(
         # Empty (a sticker, a photo: "please type your question") or too long:
         # the web chat shows this text with its 422, Telegram users get it as a reply.
         return [reply(exc.key, exc.language, **exc.params)], exc.language
-    return [as_plain_text(m) for m in response.messages], response.language
-
-
-def as_plain_text(message: BotMessage) -> str:
-    """A message as the outbox sends it: its choices as lines the user can type back."""
-    if not message.buttons:
-        return message.text
-    return "\n".join([message.text, "", *(f"• {button.title}" for button in message.buttons)])
+    return [m.as_plain_text() for m in response.messages], response.language

@@ -33,7 +33,7 @@ from api.channels.receipts import first_delivery
 from api.channels.twilio import asks_for_more, last_answer
 from api.config import Settings
 from api.conversations.models import Conversation
-from api.conversations.schemas import BotMessage, ChatRequest
+from api.conversations.schemas import ChatRequest
 from api.conversations.service import find_conversation, get_or_create_conversation, handle_chat
 from api.database import utcnow
 from api.exceptions import InvalidInput
@@ -117,18 +117,13 @@ def _chat(
         # its 422; on SMS it is the answer.
         text = reply(exc.key, exc.language, **exc.params)
         return sms_pages(text, exc.language)[0], exc.language
-    text = "\n\n".join(as_plain_text(m) for m in response.messages)
+    text = "\n\n".join(m.as_plain_text(bullet="", gap="\n") for m in response.messages)
     return sms_pages(text, response.language)[0], response.language
 
 
 def language_hint(sms: IncomingSms, conversation: Conversation | None) -> str | None:
     """The country code's language, for a first message that does not tell by itself."""
     return phone_language_hint(sms.number, sms.body, new_conversation=conversation is None)
-
-
-def as_plain_text(message: BotMessage) -> str:
-    """A message with its choices as lines the user can send back."""
-    return "\n".join([message.text, *(b.title for b in message.buttons)])
 
 
 def _send(

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import Settings
 from api.database import make_engine, session_factory
 from api.main import create_app
+from api.migrations import upgrade_database
 from stack.processes import free_port
 
 
@@ -42,4 +43,13 @@ def db(settings: Settings, client: TestClient) -> Iterator[Session]:
     engine = make_engine(settings.database_url)
     with session_factory(engine)() as session:
         yield session
+    engine.dispose()
+
+
+@pytest.fixture
+def factory(database_url: str) -> Iterator[sessionmaker[Session]]:
+    """Sessions on a fresh, migrated database, for tests of services without the app."""
+    engine = make_engine(database_url)
+    upgrade_database(engine)
+    yield session_factory(engine)
     engine.dispose()

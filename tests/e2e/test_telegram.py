@@ -23,7 +23,6 @@ from api.channels.addresses import pseudonym
 from api.channels.models import InboundReceipt
 from api.channels.telegram_polling import main as polling_main
 from api.channels.telegram_polling import poll
-from api.channels.telegram_service import as_plain_text
 from api.config import Settings
 from api.conversations.models import Conversation
 from api.conversations.schemas import BotMessage, Button
@@ -275,7 +274,7 @@ def test_choices_become_lines_the_user_can_type_back() -> None:
             Button(title="2FA", payload="2FA"),
         ],
     )
-    assert as_plain_text(message) == "Gäller det något av det här?\n\n• Mätbesked\n• 2FA"
+    assert message.as_plain_text() == "Gäller det något av det här?\n\n• Mätbesked\n• 2FA"
 
 
 def test_polling_removes_the_webhook_and_long_polls(stack: Stack) -> None:

@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.channels.addresses import pseudonym, seal
 from api.config import Settings
 from api.conversations.models import Conversation
-from api.database import make_engine, session_factory, utcnow
-from api.migrations import upgrade_database
+from api.database import utcnow
 from api.outbox import service
 from api.outbox.models import OutboxMessage, OutboxStatus
 from api.outbox.senders import SmsSender, TelegramSender
@@ -31,14 +30,6 @@ from tests.fakes import FakeProvider, fake_provider
 
 SECRET = b"outbox-test-key"
 TOKEN = "123456:TEST"
-
-
-@pytest.fixture
-def factory(database_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(database_url)
-    upgrade_database(engine)
-    yield session_factory(engine)
-    engine.dispose()
 
 
 @pytest.fixture

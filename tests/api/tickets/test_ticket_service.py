@@ -13,22 +13,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.agents.models import AgentRole
 from api.agents.service import create_agent, hash_password, password_matches
 from api.conversations.models import Conversation, ConversationState
-from api.database import make_engine, session_factory
-from api.migrations import upgrade_database
 from api.tickets import service
 from api.tickets.models import TicketStatus
 from bot.triage import Triage
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SUNDAY_NIGHT = datetime(2026, 11, 22, 2, 30, tzinfo=STOCKHOLM)
-
-
-@pytest.fixture
-def factory(database_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(database_url)
-    upgrade_database(engine)
-    yield session_factory(engine)
-    engine.dispose()
 
 
 @pytest.fixture
