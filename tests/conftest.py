@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from random import randrange
 from uuid import uuid4
 
 import httpx
@@ -21,6 +22,17 @@ TELEGRAM_SECRET = "telegram-webhook-secret"
 TWILIO_SID = "AC" + "1" * 32
 TWILIO_TOKEN = "twilio-auth-token"
 TWILIO_NUMBER = "+46700000000"
+
+
+def unique(prefix: str) -> str:
+    """A sender or user name no earlier test (or earlier repeat of this one) has used:
+    the stack's database lives for the whole run."""
+    return f"{prefix}-{uuid4().hex[:8]}"
+
+
+def swedish_mobile() -> str:
+    """A Swedish mobile number in E.164, new for each call (in all likelihood)."""
+    return f"+4670{randrange(10**6, 10**7)}"
 
 
 @dataclass

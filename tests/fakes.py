@@ -33,10 +33,16 @@ class FakeProvider:
     fail_next: list[int] = field(default_factory=list)
     delay: float = 0.0  # seconds before each answer, like a slow provider
     lock: threading.Lock = field(default_factory=threading.Lock)
+    in_flight: int = 0  # requests being answered right now
 
     def sent(self, path_part: str) -> list[dict[str, Any]]:
         with self.lock:
             return [r.fields for r in self.received if path_part in r.path]
+
+    def idle(self) -> bool:
+        """Whether every request that reached the server has been answered (or dropped)."""
+        with self.lock:
+            return self.in_flight == 0
 
 
 def _read_fields(handler: BaseHTTPRequestHandler) -> dict[str, Any]:
@@ -93,6 +99,15 @@ def fake_provider(kind: str) -> Iterator[FakeProvider]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
+            with provider.lock:
+                provider.in_flight += 1
+            try:
+                self._answer()
+            finally:
+                with provider.lock:
+                    provider.in_flight -= 1
+
+        def _answer(self) -> None:
             time.sleep(provider.delay)
             path = urlparse(self.path).path
             fields = _read_fields(self)

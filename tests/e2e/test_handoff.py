@@ -11,7 +11,7 @@ from api.agents.models import AgentRole
 from api.agents.service import create_agent
 from api.database import make_engine, session_factory
 from api.tickets.models import Ticket
-from tests.conftest import Stack
+from tests.conftest import Stack, swedish_mobile, unique
 
 pytestmark = pytest.mark.e2e
 
@@ -24,8 +24,21 @@ def _tickets(stack: Stack) -> int:
     return count
 
 
+def _agent_token(stack: Stack, username: str, name: str) -> str:
+    """A new agent account's login token."""
+    engine = make_engine(stack.database_url)
+    with session_factory(engine)() as db:
+        create_agent(
+            db=db, username=username, display_name=name, password="pw-e2e", role=AgentRole.AGENT
+        )
+    engine.dispose()
+    login = {"username": username, "password": "pw-e2e"}
+    token: str = httpx.post(f"{stack.api}/api/v1/agents/login", json=login).json()["token"]
+    return token
+
+
 def test_a_user_asks_for_a_person_and_gets_an_answer_from_an_agent(stack: Stack) -> None:
-    sender = "e2e-handoff-fi"
+    sender = unique("e2e-handoff-fi")
     before = _tickets(stack)
     first = stack.chat(sender, "haluan puhua ihmisen kanssa").json()
     assert first["language"] == "fi" and first["intent"] == "ask_human"
@@ -43,16 +56,8 @@ def test_a_user_asks_for_a_person_and_gets_an_answer_from_an_agent(stack: Stack)
     waiting = stack.chat(sender, "onko siellä ketään?").json()
     assert waiting["handoff"]["ticket_id"] == ticket_id
 
-    engine = make_engine(stack.database_url)
-    with session_factory(engine)() as db:
-        create_agent(
-            db=db, username="e2e-anna", display_name="Anna", password="pw-e2e", role=AgentRole.AGENT
-        )
-    engine.dispose()
     api = stack.api
-    token = httpx.post(
-        f"{api}/api/v1/agents/login", json={"username": "e2e-anna", "password": "pw-e2e"}
-    ).json()["token"]
+    token = _agent_token(stack, unique("e2e-anna"), "Anna")
     agent = {"Authorization": f"Bearer {token}"}
     ticket = httpx.get(f"{api}/api/v1/tickets/{ticket_id}", headers=agent).json()
     said = [line["text"] for line in ticket["transcript"]]
@@ -73,7 +78,7 @@ def test_a_user_asks_for_a_person_and_gets_an_answer_from_an_agent(stack: Stack)
 
 
 def test_on_sms_the_form_does_not_ask_for_a_phone_number(stack: Stack) -> None:
-    sender = "+46701234567"
+    sender = swedish_mobile()
     stack.chat(sender, "jag vill prata med en människa", channel="sms")
     stack.chat(sender, "prisräkningen har stannat för hela vår leverans", channel="sms")
     done = stack.chat(sender, "Skogsbolaget AB, redovisning", channel="sms").json()
@@ -82,7 +87,7 @@ def test_on_sms_the_form_does_not_ask_for_a_phone_number(stack: Stack) -> None:
 
 
 def test_after_two_questions_without_an_answer_a_person_takes_over(stack: Stack) -> None:
-    sender = "e2e-two-misses"
+    sender = unique("e2e-two-misses")
     first = stack.chat(
         sender, "varför är fakturan från er dubbel den här månaden", language="sv"
     ).json()
@@ -97,7 +102,7 @@ def _texts(body: dict) -> str:  # type: ignore[type-arg]
 
 
 def test_an_order_goes_to_a_person_without_the_user_asking(stack: Stack) -> None:
-    sender = "e2e-order-sv"
+    sender = unique("e2e-order-sv")
     first = stack.chat(sender, "Vi vill beställa en ny användare till vår nya chaufför Per Berg")
     said = _texts(first.json())
     # no "describe your matter": what they wrote is the description
@@ -110,7 +115,7 @@ def test_an_order_goes_to_a_person_without_the_user_asking(stack: Stack) -> None
 
 
 def test_a_driver_stuck_at_the_site_is_handed_over_at_once_on_sms(stack: Stack) -> None:
-    sender = "+46709876543"
+    sender = swedish_mobile()
     first = stack.chat(
         sender,
         "står vid mätplatsen i Skoghall och kan inte logga in, kan inte lossa",
@@ -124,20 +129,14 @@ def test_a_driver_stuck_at_the_site_is_handed_over_at_once_on_sms(stack: Stack) 
 
 
 def test_writing_again_after_resolve_reopens_the_same_case(stack: Stack) -> None:
-    sender = "e2e-reopen-en"
+    sender = unique("e2e-reopen-en")
     stack.chat(sender, "I want to talk to a person", language="en")
     stack.chat(sender, "the price list for our sawmill shows last year's prices")
     stack.chat(sender, "Norrskog, accountant")
     done = stack.chat(sender, "ekonomi@norrskog.example").json()
     ticket_id = done["handoff"]["ticket_id"]
-    with session_factory(make_engine(stack.database_url))() as db:
-        create_agent(
-            db=db, username="e2e-bo", display_name="Bo", password="pw-bo", role=AgentRole.AGENT
-        )
     api = stack.api
-    token = httpx.post(
-        f"{api}/api/v1/agents/login", json={"username": "e2e-bo", "password": "pw-bo"}
-    ).json()["token"]
+    token = _agent_token(stack, unique("e2e-bo"), "Bo")
     agent = {"Authorization": f"Bearer {token}"}
     httpx.post(f"{api}/api/v1/tickets/{ticket_id}/claim", headers=agent)
     httpx.post(

@@ -13,19 +13,17 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.agents.models import AgentRole
 from api.agents.service import create_agent
 from api.channels.addresses import pseudonym
 from api.config import Settings
-from api.conversations.service import find_conversation
-from api.tickets.models import Ticket
+from api.conversations.service import find_conversation, open_ticket_of
 from bot.channels.sms import segments
 from bot.language import detect
 from tests.api.channels.twilio_signing import signed, sms_params
-from tests.conftest import TWILIO_NUMBER, Stack
+from tests.conftest import TWILIO_NUMBER, Stack, unique
 from tests.e2e.conftest import fresh, user_messages
 
 pytestmark = pytest.mark.e2e
@@ -128,7 +126,7 @@ def test_a_number_gets_no_more_sms_than_its_hourly_limit(stack: Stack, db: Sessi
     )  # kept all the same, for a person to see
 
 
-def wait_until(check: Callable[[], bool], timeout: float = 20.0) -> None:
+def wait_until(check: Callable[[], bool], timeout: float = 60.0) -> None:
     """Until `check()` holds (the outbox sender works in its own process)."""
     deadline = time.monotonic() + timeout
     while not check():
@@ -143,10 +141,12 @@ def test_an_agents_reply_reaches_the_sms_user_shaped_for_sms(stack: Stack, db: S
     text(stack, phone, "prisräkningen har stannat för hela vår leverans")
     done = text(stack, phone, "Skogsbolaget AB, redovisning")  # no question about a number
     assert any("Ärende" in t for t in done), done
-    ticket = fresh(db).scalars(select(Ticket).order_by(Ticket.id.desc())).first()
+    conversation = find_conversation(db=fresh(db), channel="sms", sender=phone.sender)
+    assert conversation is not None
+    ticket = open_ticket_of(db=db, conversation=conversation)
     assert ticket is not None and ticket.contact == phone.number  # there, and only there
 
-    login = {"username": "e2e-sms-agent", "password": "pw-e2e"}
+    login = {"username": unique("e2e-sms-agent"), "password": "pw-e2e"}
     create_agent(db=db, display_name="Sara", role=AgentRole.AGENT, **login)
     token = httpx.post(f"{stack.api}/api/v1/agents/login", json=login).json()["token"]
     agent = {"Authorization": f"Bearer {token}"}

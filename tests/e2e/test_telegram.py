@@ -5,6 +5,7 @@ fake Telegram Bot API server through the outbox sender."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from collections.abc import Callable
@@ -90,7 +91,7 @@ def sent_to(stack: Stack, user: TelegramUser) -> list[str]:
     return [f["text"] for f in sent if str(f.get("chat_id")) == str(user.chat_id)]
 
 
-def wait_until(check: Callable[[], bool], timeout: float = 20.0) -> None:
+def wait_until(check: Callable[[], bool], timeout: float = 60.0) -> None:
     """Until `check()` holds (the outbox sender works in its own process)."""
     deadline = time.monotonic() + timeout
     while not check():
@@ -278,15 +279,26 @@ def test_choices_become_lines_the_user_can_type_back() -> None:
 
 
 def test_polling_removes_the_webhook_and_long_polls(stack: Stack) -> None:
-    async def briefly() -> None:
-        async with Bot(TELEGRAM_TOKEN, base_url=f"{stack.telegram.url}/bot") as bot:
-            with pytest.raises(TimeoutError):  # it polls until stopped
-                await asyncio.wait_for(poll(bot=bot, handle=lambda update: None), 0.5)
+    fake = stack.telegram
+    before = {method: len(fake.sent(method)) for method in ("deleteWebhook", "getUpdates")}
 
-    asyncio.run(briefly())
-    assert stack.telegram.sent("deleteWebhook")
-    polls = stack.telegram.sent("getUpdates")
-    assert polls and polls[-1]["timeout"] == "30" and "message" in polls[-1]["allowed_updates"]
+    async def until_it_has_polled() -> None:
+        async with Bot(TELEGRAM_TOKEN, base_url=f"{fake.url}/bot") as bot:
+            polling = asyncio.create_task(poll(bot=bot, handle=lambda update: None))
+            deadline = time.monotonic() + 60  # only turns a hang into a failure
+            while len(fake.sent("getUpdates")) <= before["getUpdates"]:
+                assert not polling.done(), polling  # it polls until stopped
+                assert time.monotonic() < deadline, "no getUpdates"
+                await asyncio.sleep(0.05)
+            assert not polling.done(), polling
+            polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await polling
+
+    asyncio.run(until_it_has_polled())
+    assert len(fake.sent("deleteWebhook")) > before["deleteWebhook"]
+    poll_request = fake.sent("getUpdates")[before["getUpdates"]]
+    assert poll_request["timeout"] == "30" and "message" in poll_request["allowed_updates"]
 
 
 def test_polling_without_a_bot_token_says_what_to_set(capsys: pytest.CaptureFixture[str]) -> None:
