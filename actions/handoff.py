@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.api_client import ApiUnavailable, create_handoff
-from actions.knowledge import turn_info
+from actions.turn import turn_info
 from bot.replies import reply
 
 log = logging.getLogger(__name__)

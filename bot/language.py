@@ -6,12 +6,22 @@ the client, or a phrase such as "in English please"), the channel's hint
 restricted to sv/en/fi, the conversation's previous language, and `sv`.
 Messages that are too short or language-neutral ("ok", "2FA", a number)
 skip detection and so keep the conversation's language.
+
+Detection reads the sentence, not what it quotes: quoted spans, codes,
+numbers, addresses and the Swedish domain vocabulary (the note's field names,
+reject-code names, units, price terms: bot/knowledge/vocabulary.py) are left
+out first. Words that our own training data (NLU examples, knowledge
+questions) uses in one language only decide first, so Swedish and Finnish
+typed without å/ä/ö and Finnish colloquial forms are recognised; lingua
+decides the rest. In a running conversation, a switch to another language
+needs a sentence of it (`switch_min_words` words), not one word.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,6 +38,13 @@ SUPPORTED: tuple[Lang, ...] = get_args(Lang)
 
 _DATA = Path(__file__).parent / "data" / "language.yml"
 _ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+")
+# A quoted span: "…", “…”, «…», `…`, or '…' (an apostrophe inside a word, as in
+# "don't", opens nothing).
+_QUOTED = re.compile(
+    r"\"[^\"\n]{1,120}\"|“[^”\n]{1,120}”|”[^”\n]{1,120}”|«[^»\n]{1,120}»|`[^`\n]{1,120}`"
+    r"|(?<!\w)['‘’][^'‘’\n]{1,120}['‘’](?!\w)"
+)
+_TRAINING = Path(__file__).resolve().parent.parent / "knowledge" / "training"
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 
 
@@ -52,6 +69,7 @@ class LanguageRules:
     neutral_stems: tuple[str, ...]
     neutral_phrases: tuple[str, ...]
     choice_phrases: dict[str, Lang]
+    switch_min_words: int = 3
 
 
 def is_supported(value: str | None) -> bool:
@@ -80,6 +98,7 @@ def load_rules(path: Path = _DATA) -> LanguageRules:
         neutral_stems=tuple(s.lower() for s in raw["neutral_stems"]),
         neutral_phrases=tuple(p.lower() for p in raw["neutral_phrases"]),
         choice_phrases=choices,
+        switch_min_words=int(raw.get("switch_min_words", 3)),
     )
 
 
@@ -98,21 +117,78 @@ def explicit_choice(text: str, rules: LanguageRules | None = None) -> Lang | Non
     return rules.choice_phrases.get(normalised)
 
 
+@cache
+def _swedish_terms() -> frozenset[str]:
+    # Imported here: bot.knowledge itself imports this module.
+    from bot.knowledge.vocabulary import swedish_terms
+
+    return frozenset(fold(term) for term in swedish_terms())
+
+
+def fold(word: str) -> str:
+    """`word` without diacritics ("mätbesked" -> "matbesked"), as people type on a phone."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def significant_text(text: str, rules: LanguageRules | None = None) -> str:
     """The part of a message that says something about its language."""
     rules = rules or load_rules()
+    normalised = unicodedata.normalize("NFC", text)
+    # What is quoted is the note's (or someone else's) language, not the writer's.
+    normalised = _QUOTED.sub(" ", normalised)
     # An e-mail address or a web address is a name, not words of any language.
-    lowered = _ADDRESS.sub(" ", unicodedata.normalize("NFC", text).lower())
+    lowered = _ADDRESS.sub(" ", normalised.lower())
     for phrase in rules.neutral_phrases:
         lowered = lowered.replace(phrase, " ")
+    terms = _swedish_terms()
     words = [
         w
         for w in _WORD.findall(lowered)
         if not any(ch.isdigit() for ch in w)
         and w not in rules.neutral_words
         and not w.startswith(rules.neutral_stems)
+        and fold(w) not in terms
     ]
     return " ".join(words)
+
+
+def _training_texts(language: str) -> list[str]:
+    """What our own training data says in `language`: NLU examples, knowledge questions."""
+    from bot.nlu_examples import read_examples
+
+    texts = [text for text, _intent in read_examples(language)]
+    questions = yaml.safe_load((_TRAINING / f"questions_{language}.yml").read_text("utf-8"))
+    texts += [q for qs in questions["questions"].values() for q in qs]
+    unrelated = yaml.safe_load((_TRAINING / f"out_of_scope_{language}.yml").read_text("utf-8"))
+    return texts + list(unrelated["out_of_scope"])
+
+
+@cache
+def _lexicon() -> dict[str, frozenset[Lang]]:
+    """Each folded word of the training data, with the languages that use it."""
+    used: dict[str, set[Lang]] = {}
+    for language in SUPPORTED:
+        for text in _training_texts(language):
+            for word in significant_text(text).split():
+                used.setdefault(fold(word), set()).add(language)
+    return {word: frozenset(languages) for word, languages in used.items()}
+
+
+def _vote(words: list[str]) -> Lang | None:
+    """The language whose own words the message uses, if they point one way only."""
+    lexicon = _lexicon()
+    votes: Counter[Lang] = Counter()
+    for word in words:
+        languages = lexicon.get(fold(word), frozenset())
+        if len(languages) == 1:
+            votes[next(iter(languages))] += 1
+    ranked = votes.most_common(2)
+    if not ranked:
+        return None
+    best, best_votes = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    return best if runner_up == 0 or best_votes >= 2 * runner_up + 1 else None
 
 
 @cache
@@ -136,6 +212,9 @@ def detect(text: str, rules: LanguageRules | None = None) -> tuple[Lang, float] 
     significant = significant_text(text, rules)
     if sum(ch.isalpha() for ch in significant) < rules.min_letters:
         return None
+    voted = _vote(significant.split())
+    if voted:
+        return voted, 1.0
     values = _detector().compute_language_confidence_values(significant)
     best, runner_up = values[0], values[1]
     if best.value < rules.min_confidence or best.value - runner_up.value < rules.min_margin:
@@ -144,8 +223,14 @@ def detect(text: str, rules: LanguageRules | None = None) -> tuple[Lang, float] 
 
 
 def warm_up() -> None:
-    """Load the detector now, so the first user does not wait for it."""
+    """Load the detector and the word lists now, so the first user does not wait."""
     _detector()
+    _lexicon()
+
+
+def _is_sentence(text: str, rules: LanguageRules) -> bool:
+    """Whether `text` says enough in its own words to switch a running conversation."""
+    return len(significant_text(text, rules).split()) >= rules.switch_min_words
 
 
 def choose_language(
@@ -166,7 +251,9 @@ def choose_language(
     if is_supported(channel_hint):
         return LanguageDecision(channel_hint, "channel")  # type: ignore[arg-type]
     detected = detect(text, rules)
-    if detected:
+    if detected and (
+        not is_supported(previous) or detected[0] == previous or _is_sentence(text, rules)
+    ):
         return LanguageDecision(detected[0], "detected", detected[1])
     if is_supported(previous):
         return LanguageDecision(previous, "previous")  # type: ignore[arg-type]

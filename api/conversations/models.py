@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.database import Base, UTCDateTime, utcnow
@@ -61,6 +61,9 @@ class Message(Base):
     # The knowledge topic the assistant answered with, or whether it had no answer.
     topic: Mapped[str | None] = mapped_column(String(64))
     unanswered: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The turn decision (bot/turn.py) on a user message, and why, for the agent.
+    decision: Mapped[str | None] = mapped_column(String(16))
+    reasons: Mapped[list[str] | None] = mapped_column(JSON)
     status: Mapped[MessageStatus] = mapped_column(String(24), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The text before masking, sealed with the address key (api/channels/addresses.py),

@@ -66,6 +66,10 @@ class ChatResponse(BaseModel):
     intent: str | None = None
     language_source: str | None = None
     assistant_available: bool = True
+    # The turn decision (answer, clarify, no_answer, handoff, small_talk, language)
+    # and its reasons: the intent, the search, triage, the conversation's state.
+    decision: str | None = None
+    reasons: list[str] = Field(default_factory=list)
 
 
 class ConversationMessage(BaseModel):

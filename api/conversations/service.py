@@ -189,6 +189,8 @@ def _answer(
     inbound.intent_confidence = answer.intent_confidence
     inbound.topic = answer.turn.get("topic")
     inbound.unanswered = bool(answer.turn.get("unanswered"))
+    inbound.decision = _text_or_none(answer.turn.get("decision"))
+    inbound.reasons = _reasons(answer.turn.get("reasons"))
     for text in answer.texts:
         db.add(_outbound(conversation, "bot", text))
     db.commit()
@@ -203,7 +205,20 @@ def _answer(
         handoff=Handoff(**answer.turn["handoff"]) if answer.turn.get("handoff") else None,
         intent=answer.intent,
         language_source=inbound.language_source,
+        decision=inbound.decision,
+        reasons=inbound.reasons or [],
     )
+
+
+def _text_or_none(value: object) -> str | None:
+    return value[:16] if isinstance(value, str) else None
+
+
+def _reasons(value: object) -> list[str] | None:
+    """The action server's reasons, as short texts (it is ours, but stored data is checked)."""
+    if not isinstance(value, list):
+        return None
+    return [str(reason)[:200] for reason in value[:10]]
 
 
 def open_ticket_of(*, db: Session, conversation: Conversation) -> Ticket | None:

@@ -561,7 +561,7 @@ function renderTicket(data, force = false) {
   if (data.status === "resolved") buttons.push(button("reopen", () => act("reopen", undefined, "reopened")));
   replaceKeepingFocus(part.actions, ...buttons);
 
-  replaceKeepingFocus(part.transcript, ...data.transcript.map(transcriptLine));
+  replaceKeepingFocus(part.transcript, ...withDecisions(data.transcript));
   part.reasons.replaceChildren(...(data.triage_reasons || []).map((r) =>
     h("li", {}, typeof r === "string" ? r : JSON.stringify(r))));
   part.events.replaceChildren(...data.events.map(eventLine));
@@ -579,7 +579,27 @@ function renderTicket(data, force = false) {
 
 const AUTHOR = { user: "author_user", bot: "author_bot", agent: "author_agent", notice: "author_notice", system: "author_system" };
 
-function transcriptLine(m) {
+// The decision the assistant took on a user's message is shown with its reply.
+function withDecisions(lines) {
+  let decided = null;
+  return lines.map((m) => {
+    if (m.author === "user") {
+      decided = m.decision ? m : null;
+      return transcriptLine(m, null);
+    }
+    const shown = m.author === "bot" ? decided : null;
+    if (shown) decided = null;
+    return transcriptLine(m, shown);
+  });
+}
+
+function decisionDetails(decided) {
+  return h("details", { class: "decision" },
+    h("summary", {}, `${t("decision")}: ${t(`decision_${decided.decision}`)}`),
+    h("ul", { class: "reasons" }, ...(decided.reasons || []).map((r) => h("li", {}, r))));
+}
+
+function transcriptLine(m, decided = null) {
   const revealed = m.id != null && state.revealed.has(m.id);
   const text = h("p", { class: "text", lang: m.language, tabindex: revealed ? "-1" : null,
     "data-focus-key": revealed ? `text-${m.id}` : null }, revealed ? state.revealed.get(m.id) : m.text);
@@ -587,7 +607,8 @@ function transcriptLine(m) {
     h("p", { class: "who" },
       h("strong", {}, t(AUTHOR[m.author] || "author_system")),
       ` · ${m.language} · ${formatTime(m.created_at)}`),
-    text);
+    text,
+    decided ? decisionDetails(decided) : null);
   if (m.masked && m.id != null && state.features.reveal !== false) {
     line.append(revealed
       ? h("p", { class: "muted" }, t("revealedNote"))

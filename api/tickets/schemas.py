@@ -40,6 +40,9 @@ class TranscriptLine(BaseModel):
     text: str
     language: str
     created_at: datetime
+    # On a user's message: what the assistant decided to do with it, and why.
+    decision: str | None = None
+    reasons: list[str] | None = None
 
 
 class AuditLine(BaseModel):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.knowledge.vocabulary import swedish_terms
 from bot.language import choose_language, detect, explicit_choice, significant_text
 
 
@@ -85,3 +86,54 @@ def test_an_e_mail_or_web_address_does_not_change_the_language() -> None:
     for text in ("eva.berg@akeriberg.example", "https://www.biometria.se/kontakt"):
         decision = choose_language(text, previous="sv")
         assert decision.language == "sv", (text, decision)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("What is 'Omvandlad m3f' on my note?", "en"),
+        ('Can you tell me what "Mätmetod: Travmätning" means?', "en"),
+        ("what does Avtalsobjekt extern mean on my note", "en"),
+        ("Mitä «Nya leveranser» tarkoittaa?", "fi"),
+        ("mitä tarkoittaa Omvandlad m3f", "fi"),
+    ],
+)
+def test_quoted_swedish_and_the_notes_field_names_do_not_make_a_message_swedish(
+    text: str, language: str
+) -> None:
+    assert choose_language(text).language == language
+    assert choose_language(text, previous=language).language == language
+
+
+def test_the_swedish_vocabulary_comes_from_the_knowledge_base() -> None:
+    terms = swedish_terms()
+    # Field names and reject-code names that the English and Finnish articles quote ...
+    assert {"avtalsobjekt", "omvandlad", "travmätning", "skogsröta"} <= terms
+    # ... but no word our English or Finnish texts use as their own.
+    assert not {"the", "and", "och", "all", "to", "ja"} & terms
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("kan inte lossa nu", "sv"),
+        ("hjalp", "sv"),
+        ("jag har glomt losenordet", "sv"),
+        ("hur laser jag matbeskedet", "sv"),
+        ("mä en pääse sisään", "fi"),
+        ("toimiiks", "fi"),
+        ("ei toimi tää appi", "fi"),
+        ("mita tama tarkottaa", "fi"),
+    ],
+)
+def test_swedish_and_finnish_without_diacritics_and_colloquial_finnish_are_recognised(
+    text: str, language: str
+) -> None:
+    assert choose_language(text).language == language
+
+
+def test_one_word_does_not_switch_a_running_conversation_but_a_sentence_does() -> None:
+    assert choose_language("kiitos", previous="sv").language == "sv"
+    assert choose_language("kiitos paljon", previous="sv").language == "fi"
+    assert choose_language("Thanks", previous="fi").language == "fi"
+    assert choose_language("thank you so much", previous="fi").language == "en"

@@ -120,6 +120,11 @@ def test_an_agent_claims_and_answers_in_the_console_and_the_user_sees_it(
     expect(conversation).to_contain_text(DESCRIPTION)
     expect(conversation).to_contain_text("[telefon]")
     expect(console.get_by_text("Ett stopp i det administrativa flödet")).to_be_visible()
+    # With the assistant's reply: what it decided to do with the user's message, and why.
+    decided = conversation.locator("details.decision").first
+    expect(decided).to_contain_text("Assistentens beslut: lämnade över till en person")
+    decided.locator("summary").click()
+    expect(decided.locator(".reasons")).to_contain_text("asked for a person")
 
     console.get_by_role("button", name="Ta ärendet").click()
     expect(console.get_by_role("status")).to_contain_text("Du har tagit ärendet")

@@ -42,6 +42,7 @@ def test_a_user_asks_for_a_person_and_gets_an_answer_from_an_agent(stack: Stack)
     before = _tickets(stack)
     first = stack.chat(sender, "haluan puhua ihmisen kanssa").json()
     assert first["language"] == "fi" and first["intent"] == "ask_human"
+    assert first["decision"] == "handoff" and "asked for a person" in first["reasons"], first
     assert "Kerro lyhyesti" in first["messages"][0]["text"]
     stack.chat(sender, "kuljettaja seisoo mittauspaikalla eikä pääse kirjautumaan")
     stack.chat(sender, "Kuljetus Virtanen Oy, kuljettaja")
@@ -61,6 +62,10 @@ def test_a_user_asks_for_a_person_and_gets_an_answer_from_an_agent(stack: Stack)
     agent = {"Authorization": f"Bearer {token}"}
     ticket = httpx.get(f"{api}/api/v1/tickets/{ticket_id}", headers=agent).json()
     said = [line["text"] for line in ticket["transcript"]]
+    asked = next(
+        line for line in ticket["transcript"] if line["text"] == "haluan puhua ihmisen kanssa"
+    )
+    assert asked["decision"] == "handoff" and "asked for a person" in asked["reasons"]
     assert "onko siellä ketään?" in said and ticket["contact"] == "+358 40 123 4567"
     assert "[telefon]" in said  # the number is masked in the transcript, kept on the ticket
     httpx.post(f"{api}/api/v1/tickets/{ticket_id}/claim", headers=agent)
@@ -94,7 +99,9 @@ def test_after_two_questions_without_an_answer_a_person_takes_over(stack: Stack)
     assert first["topic"] is None and first["handoff"] is None
     second = stack.chat(sender, "kan ni ändra mitt kontrakt med köparen", language="sv").json()
     texts = " ".join(m["text"] for m in second["messages"])
-    assert "lämnar över till en person" in texts and "Beskriv kort" in texts, texts
+    # The two unanswered questions are the description: the form does not ask for one.
+    assert "lämnar över till en person" in texts and "Vilket företag" in texts, texts
+    assert "Beskriv kort" not in texts, texts
 
 
 def _texts(body: dict) -> str:  # type: ignore[type-arg]
@@ -151,7 +158,8 @@ def test_writing_again_after_resolve_reopens_the_same_case(stack: Stack) -> None
     # the bot has the conversation again; the user needs a person once more
     again = stack.chat(sender, "still wrong, I need to talk to a person").json()
     assert again["handoff"] is None
-    stack.chat(sender, "the prices are still last year's")
+    # What they wrote says what it is about: the form goes on to the company.
+    assert "Which company" in _texts(again), again
     stack.chat(sender, "Norrskog, accountant")
     reopened = stack.chat(sender, "ekonomi@norrskog.example").json()
     assert reopened["handoff"]["ticket_id"] == ticket_id, reopened

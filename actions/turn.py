@@ -1,0 +1,120 @@
+"""`action_decide_turn`: every user message outside a form comes here; bot/turn.py
+decides what to do with it, and this adapter says it in the user's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.replies import reply
+from bot.turn import Turn, TurnDecision, decide_turn, is_plain_request_for_person
+
+# Where a long article would push the hand-off notice out of sight (SMS parts,
+# speech), the notice and the form's question come alone.
+SHORT_CHANNELS = ("sms", "voice")
+
+
+def turn_info(**info: Any) -> dict[str, Any]:
+    """A custom message the gateway reads and does not show: what this turn did."""
+    return {"viol3": info}
+
+
+class ActionDecideTurn(Action):
+    """Answer, ask which topic, admit not knowing, hand off, small talk or a language switch."""
+
+    def name(self) -> str:
+        return "action_decide_turn"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        language = tracker.get_slot("language") or "sv"
+        text = tracker.latest_message.get("text") or ""
+        intent = tracker.latest_message.get("intent") or {}
+        misses = int(tracker.get_slot("knowledge_misses") or 0)
+        turn = Turn(
+            text=text,
+            language=language,
+            intent=intent.get("name"),
+            intent_confidence=float(intent.get("confidence") or 0.0),
+            misses=misses,
+        )
+        decision = decide_turn(turn)
+        info: dict[str, Any] = {"decision": decision.outcome, "reasons": list(decision.reasons)}
+        events = _say(decision, dispatcher, tracker, language, info)
+        dispatcher.utter_message(json_message=turn_info(**info))
+        return events
+
+
+def _say(
+    decision: TurnDecision,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    language: str,
+    info: dict[str, Any],
+) -> list[EventType]:
+    knowledge = decision.knowledge
+    if decision.outcome == "language":
+        dispatcher.utter_message(response="utter_language_switched")
+        return []
+    if decision.outcome == "small_talk":
+        dispatcher.utter_message(response=decision.response)
+        return []
+    if decision.outcome == "answer":
+        dispatcher.utter_message(text=knowledge.text())
+        info["topic"] = decision.topic
+        return [SlotSet("knowledge_misses", 0)]
+    if decision.outcome == "clarify":
+        buttons = [{"title": h.title, "payload": h.title} for h in knowledge.hits]
+        dispatcher.utter_message(response="utter_knowledge_clarify", buttons=buttons)
+        info["choices"] = [h.topic for h in knowledge.hits]
+        return []
+    if decision.outcome == "no_answer":
+        info["unanswered"] = True
+        if decision.unrelated:
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        dispatcher.utter_message(response="utter_knowledge_none")
+        misses = int(tracker.get_slot("knowledge_misses") or 0) + 1
+        return [SlotSet("knowledge_misses", misses)]
+    return _hand_off(decision, dispatcher, tracker, language, info)
+
+
+def _hand_off(
+    decision: TurnDecision,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    language: str,
+    info: dict[str, Any],
+) -> list[EventType]:
+    text = tracker.latest_message.get("text") or ""
+    knowledge = decision.knowledge
+    events: list[EventType] = [SlotSet("knowledge_misses", 0), FollowupAction("handoff_form")]
+    if decision.person is not None:  # a person must act; an article may help meanwhile
+        key = "needs_person_urgent" if decision.person.priority <= 2 else "needs_person_request"
+        dispatcher.utter_message(text=reply(key, language))
+        short = tracker.get_slot("channel") in SHORT_CHANNELS
+        if knowledge.kind == "answer" and not short:
+            dispatcher.utter_message(text=knowledge.text())
+            info["topic"] = knowledge.topic
+        info["needs_person"] = decision.person.id
+        return [SlotSet("handoff_description", text), *events]
+    if decision.cause == "asked":
+        # "I want to talk to someone. Our invoice is wrong." already says what it is about.
+        if not is_plain_request_for_person(text, language):
+            events.insert(0, SlotSet("handoff_description", text))
+        return events
+    info["unanswered"] = True
+    dispatcher.utter_message(response="utter_knowledge_none_handoff")
+    questions = _recent_questions(tracker)
+    return [SlotSet("handoff_description", " / ".join(questions)), *events]
+
+
+def _recent_questions(tracker: Tracker, count: int = 2) -> list[str]:
+    """The user's last `count` messages, oldest first: what went unanswered."""
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    return [text for text in said[-count:] if text]

@@ -1,0 +1,182 @@
+"""One decision per turn: what the assistant does with a message.
+
+Rasa's intent is one voice, not the judge. For every message this weighs
+together the NLU intent and its confidence, the knowledge search with its
+out-of-scope score, triage's needs-a-person verdict and the conversation's
+state, and picks one outcome:
+
+- `language`: the message only chooses a language ("in English please");
+- `handoff`: a person must act (asked for, a stop, an order), or two
+  questions in a row found no answer;
+- `small_talk`: plain small talk (greet, thanks, ...) that no article fits;
+- `answer` one article, `clarify` between close topics, or `no_answer`
+  (honestly: nothing fits, or the question is not ours).
+
+Every decision carries its reasons, for the agent who later reads the
+conversation. Importable and testable without any server.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from bot.knowledge.answer import Decision, decide, thresholds
+from bot.knowledge.search import KnowledgeIndex, default_index
+from bot.language import SUPPORTED, explicit_choice, fold
+from bot.nlu_examples import read_examples
+from bot.triage import Rule, needs_person
+
+_SETTINGS = Path(__file__).resolve().parent / "data" / "turn.yml"
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+Outcome = Literal["answer", "clarify", "no_answer", "handoff", "small_talk", "language"]
+# Why a turn hands off: a person must act, the user asked, or nothing answered.
+HandoffCause = Literal["needs_person", "asked", "no_answers"]
+
+
+@dataclass(frozen=True)
+class TurnSettings:
+    small_talk: dict[str, str]  # intent -> response
+    min_intent_confidence: float
+    ask_human_min_confidence: float
+    misses_before_handoff: int
+
+
+@cache
+def settings(path: Path = _SETTINGS) -> TurnSettings:
+    """The turn settings (bot/data/turn.yml)."""
+    raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return TurnSettings(
+        small_talk=dict(raw["small_talk"]),
+        min_intent_confidence=float(raw["min_intent_confidence"]),
+        ask_human_min_confidence=float(raw["ask_human_min_confidence"]),
+        misses_before_handoff=int(raw["misses_before_handoff"]),
+    )
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One user message and what is known around it."""
+
+    text: str
+    language: str
+    intent: str | None = None
+    intent_confidence: float = 0.0
+    misses: int = 0  # questions in a row the assistant had no answer for
+
+
+@dataclass(frozen=True)
+class TurnDecision:
+    outcome: Outcome
+    reasons: tuple[str, ...]
+    knowledge: Decision = field(default_factory=lambda: Decision("none"))
+    response: str | None = None  # the domain response of small talk
+    unrelated: bool = False  # no answer because the question is not ours
+    person: Rule | None = None  # the triage rule that needs a person, if one does
+    cause: HandoffCause | None = None
+    language: str | None = None  # the language chosen by a `language` turn
+
+    @property
+    def topic(self) -> str | None:
+        return self.knowledge.topic if self.outcome == "answer" else None
+
+
+def _words(text: str) -> list[str]:
+    return [fold(word) for word in _WORD.findall(text)]
+
+
+@cache
+def _vocabulary(language: str, intents: frozenset[str]) -> frozenset[str]:
+    """Every folded word that these intents' own training examples use."""
+    return frozenset(
+        word
+        for text, intent in read_examples(language)
+        if intent in intents
+        for word in _words(text)
+    )
+
+
+def _says_only(text: str, language: str, intents: frozenset[str]) -> bool:
+    vocabulary = _vocabulary(language if language in SUPPORTED else "sv", intents)
+    return all(word in vocabulary for word in _words(text))
+
+
+def is_plain_small_talk(text: str, language: str) -> bool:
+    """Whether the message says nothing but what small talk says ("tack så mycket!")."""
+    return _says_only(text, language, frozenset(settings().small_talk))
+
+
+def is_plain_request_for_person(text: str, language: str) -> bool:
+    """Whether the message only asks for a person, without saying what it is about."""
+    return _says_only(text, language, frozenset({"ask_human"}))
+
+
+def decide_turn(
+    turn: Turn, *, index: KnowledgeIndex | None = None, rules: TurnSettings | None = None
+) -> TurnDecision:
+    """The one thing the assistant does with this message, and why."""
+    rules = rules or settings()
+    index = index or default_index()
+    chosen = explicit_choice(turn.text)
+    if chosen:
+        return TurnDecision("language", (f"language chosen: {chosen}",), language=chosen)
+
+    intent = turn.intent if turn.intent_confidence >= rules.min_intent_confidence else None
+    heard = f"intent {turn.intent} {turn.intent_confidence:.2f}" if turn.intent else "no intent"
+    search = decide(turn.text, turn.language, index=index)
+    unrelated = index.out_of_scope(turn.text, turn.language) >= thresholds().max_oos
+    found = _describe(search, unrelated)
+
+    person = needs_person(turn.text)
+    if person is not None:
+        reason = f"needs a person: {person.id} (priority {person.priority})"
+        return TurnDecision(
+            "handoff", (reason, heard, found), search, person=person, cause="needs_person"
+        )
+    if turn.intent == "ask_human" and turn.intent_confidence >= rules.ask_human_min_confidence:
+        return TurnDecision("handoff", ("asked for a person", heard, found), search, cause="asked")
+
+    # "/greet" is an intent sent as such (Telegram's /start), not words to weigh.
+    payload = turn.text.startswith("/") and turn.text[1:] == turn.intent
+    if intent in rules.small_talk and (payload or is_plain_small_talk(turn.text, turn.language)):
+        reasons = (heard, "plain small talk", found)
+        return TurnDecision("small_talk", reasons, search, response=rules.small_talk[intent])
+
+    if unrelated or (intent == "out_of_scope" and search.kind != "answer"):
+        return TurnDecision("no_answer", (heard, found), search, unrelated=True)
+    if search.kind == "none" and intent is not None:
+        named = _intent_topic(turn, index)
+        if named is not None:
+            return TurnDecision("answer", (heard, "the intent names the topic", found), named)
+    if search.kind == "none":
+        if turn.misses + 1 >= rules.misses_before_handoff:
+            reasons = (heard, found, f"{turn.misses + 1} questions without an answer")
+            return TurnDecision("handoff", reasons, search, cause="no_answers")
+        return TurnDecision("no_answer", (heard, found), search)
+    return TurnDecision(search.kind, (heard, found), search)
+
+
+def _intent_topic(turn: Turn, index: KnowledgeIndex) -> Decision | None:
+    """The article a confident topic intent names, when the search found none itself."""
+    limits = thresholds()
+    if turn.intent_confidence < limits.intent_min_confidence:
+        return None
+    topic = limits.intent_topics.get(turn.intent or "")
+    hit = index.hit_for(topic, turn.language) if topic else None
+    return Decision("answer", [hit]) if hit else None
+
+
+def _describe(search: Decision, unrelated: bool) -> str:
+    """What the knowledge search said, in one line for the agent."""
+    if unrelated:
+        return "search: not a VIOL 3 question"
+    if not search.hits:
+        return "search: nothing found"
+    best = ", ".join(f"{h.topic} {h.score:.2f}" for h in search.hits[:3])
+    return f"search {search.kind}: {best}"

@@ -1,0 +1,97 @@
+"""The turn decision, without servers: the intent is weighed together with the
+knowledge search, triage and the conversation's state."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.turn import (
+    Turn,
+    TurnDecision,
+    decide_turn,
+    is_plain_request_for_person,
+    is_plain_small_talk,
+)
+
+
+def _decide(
+    text: str, language: str, intent: str | None = None, confidence: float = 0.9, misses: int = 0
+) -> TurnDecision:
+    return decide_turn(Turn(text, language, intent, confidence, misses))
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent", "response"),
+    [
+        ("god natt", "sv", "goodbye", "utter_goodbye"),
+        ("tack så mycket", "sv", "thanks", "utter_thanks"),
+        ("thanks a lot!", "en", "thanks", "utter_thanks"),
+        ("hei", "fi", "greet", "utter_greet"),
+        ("/greet", "fi", "greet", "utter_greet"),  # Telegram's /start
+    ],
+)
+def test_plain_small_talk_is_answered_as_small_talk(
+    text: str, language: str, intent: str, response: str
+) -> None:
+    decision = _decide(text, language, intent)
+    assert (decision.outcome, decision.response) == ("small_talk", response), decision
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent", "topic"),
+    [
+        ("avdrag", "sv", "greet", "mb_deduction"),
+        ("the total on page one is not the sum of the rows", "en", "deny", "mb_rounding"),
+        ("vem kan förklara hur virket värderades", "sv", "out_of_scope", "mb_who_to_ask"),
+        ("vad menas med Nord", "sv", "driver_login", "mb_rule_region"),
+    ],
+)
+def test_a_small_talk_or_wrong_intent_does_not_swallow_a_question(
+    text: str, language: str, intent: str, topic: str
+) -> None:
+    decision = _decide(text, language, intent)
+    assert (decision.outcome, decision.topic) == ("answer", topic), decision
+    assert any(reason.startswith(f"intent {intent}") for reason in decision.reasons)
+
+
+def test_a_topic_intent_does_not_answer_a_question_that_is_not_ours() -> None:
+    decision = _decide("How do I change my Spotify password?", "en", "driver_login", 0.95)
+    assert decision.outcome == "no_answer" and decision.unrelated, decision
+
+
+def test_a_driver_stuck_at_the_site_is_handed_over_whatever_the_intent() -> None:
+    decision = _decide("kan inte lossa nu, kommer inte in i appen vid mätplatsen", "sv", "deny")
+    assert decision.outcome == "handoff" and decision.cause == "needs_person", decision
+    assert decision.person is not None and decision.person.priority == 1
+
+
+def test_asking_for_a_person_hands_over_and_tells_if_the_message_says_more() -> None:
+    asked = _decide("jag vill prata med en människa", "sv", "ask_human")
+    assert (asked.outcome, asked.cause) == ("handoff", "asked")
+    assert is_plain_request_for_person("jag vill prata med en människa", "sv")
+    described = "I want to talk to someone. Our invoice from Biometria has the wrong company name."
+    assert not is_plain_request_for_person(described, "en")
+
+
+def test_two_questions_without_an_answer_go_to_a_person() -> None:
+    text = "varför är fakturan från er dubbel den här månaden"
+    first = _decide(text, "sv", "knowledge_question", 0.4, misses=0)
+    assert first.outcome == "no_answer" and not first.unrelated, first
+    second = _decide(text, "sv", "knowledge_question", 0.4, misses=1)
+    assert (second.outcome, second.cause) == ("handoff", "no_answers"), second
+
+
+def test_a_language_choice_is_its_own_turn() -> None:
+    decision = _decide("in English please", "sv", "affirm", 0.5)
+    assert (decision.outcome, decision.language) == ("language", "en")
+
+
+def test_a_single_domain_word_gets_its_article() -> None:
+    for text, topic in [("vrak", "mb_reject"), ("Qbera", "mb_rule_region")]:
+        decision = _decide(text, "sv", None, 0.0)
+        assert (decision.outcome, decision.topic) == ("answer", topic), decision
+
+
+def test_plain_small_talk_means_only_small_talk_words() -> None:
+    assert is_plain_small_talk("Tack så mycket!", "sv")
+    assert not is_plain_small_talk("tack, men summan stämmer inte", "sv")
