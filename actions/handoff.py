@@ -12,13 +12,14 @@ from rasa_sdk.types import DomainDict
 
 from actions.api_client import ApiUnavailable, create_handoff
 from actions.turn import turn_info
+from bot.redaction import EMAIL_MASK, PHONE_MASK
 from bot.replies import reply
 
 log = logging.getLogger(__name__)
 
 # On SMS and phone the number is known already: no need to ask for it.
 CHANNELS_WITH_KNOWN_CONTACT = ("sms", "voice")
-HANDOFF_SLOTS = ("handoff_description", "handoff_company", "handoff_contact")
+HANDOFF_SLOTS = ("handoff_description", "handoff_company", "handoff_contact", "handoff_key")
 
 
 class ValidateHandoffForm(FormValidationAction):
@@ -34,9 +35,16 @@ class ValidateHandoffForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        if tracker.get_slot("channel") in CHANNELS_WITH_KNOWN_CONTACT:
+        if tracker.get_slot("channel") in CHANNELS_WITH_KNOWN_CONTACT or _gave_contact(tracker):
             return [s for s in domain_slots if s != "handoff_contact"]
         return domain_slots
+
+
+def _gave_contact(tracker: Tracker) -> bool:
+    """Whether the user has already written a phone number or an e-mail address in this
+    conversation (masked here; the gateway puts it in the ticket's contact field)."""
+    said = (e.get("text") or "" for e in tracker.events if e.get("event") == "user")
+    return any(PHONE_MASK in text or EMAIL_MASK in text for text in said)
 
 
 def _handoff_started_at(tracker: Tracker) -> float:
@@ -58,9 +66,11 @@ class ActionOpenTicket(Action):
     ) -> list[dict[str, Any]]:
         language = tracker.get_slot("language") or "sv"
         try:
+            # The ticket opened when the hand-off was decided, if it was; else a new one.
+            key = tracker.get_slot("handoff_key")
             ticket = create_handoff(
                 conversation_key=tracker.sender_id,
-                idempotency_key=f"{tracker.sender_id}-{_handoff_started_at(tracker)}",
+                idempotency_key=key or f"{tracker.sender_id}-{_handoff_started_at(tracker)}",
                 description=tracker.get_slot("handoff_description") or "",
                 company=tracker.get_slot("handoff_company"),
                 contact=tracker.get_slot("handoff_contact"),

@@ -3,6 +3,7 @@ decides what to do with it, and this adapter says it in the user's language."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,8 +11,11 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.api_client import ApiUnavailable, create_handoff
 from bot.replies import reply
 from bot.turn import Turn, TurnDecision, decide_turn, is_plain_request_for_person
+
+log = logging.getLogger(__name__)
 
 # Where a long article would push the hand-off notice out of sight (SMS parts,
 # speech), the notice and the form's question come alone.
@@ -93,25 +97,64 @@ def _hand_off(
 ) -> list[EventType]:
     text = tracker.latest_message.get("text") or ""
     knowledge = decision.knowledge
-    events: list[EventType] = [SlotSet("knowledge_misses", 0), FollowupAction("handoff_form")]
+    described: str | None = None
+    article: str | None = None
     if decision.person is not None:  # a person must act; an article may help meanwhile
         key = "needs_person_urgent" if decision.person.priority <= 2 else "needs_person_request"
         dispatcher.utter_message(text=reply(key, language))
         short = tracker.get_slot("channel") in SHORT_CHANNELS
         if knowledge.kind == "answer" and not short:
-            dispatcher.utter_message(text=knowledge.text())
+            article = knowledge.text()
             info["topic"] = knowledge.topic
         info["needs_person"] = decision.person.id
-        return [SlotSet("handoff_description", text), *events]
-    if decision.cause == "asked":
+        described = text
+    elif decision.cause == "asked":
         # "I want to talk to someone. Our invoice is wrong." already says what it is about.
         if not is_plain_request_for_person(text, language):
-            events.insert(0, SlotSet("handoff_description", text))
+            described = text
+    else:
+        info["unanswered"] = True
+        dispatcher.utter_message(response="utter_knowledge_none_handoff")
+        described = " / ".join(_recent_questions(tracker))
+    events: list[EventType] = [SlotSet("knowledge_misses", 0)]
+    if described:
+        # Registered now, so the case exists even if the user stops answering.
+        events += _open_at_once(tracker, described, dispatcher, language, info)
+    if article:
+        dispatcher.utter_message(text=article)
+    return [*events, FollowupAction("handoff_form")]
+
+
+def _open_at_once(
+    tracker: Tracker,
+    description: str,
+    dispatcher: CollectingDispatcher,
+    language: str,
+    info: dict[str, Any],
+) -> list[EventType]:
+    """Open the ticket now; the form then adds what it collects to the same one."""
+    key = f"{tracker.sender_id}-{_latest_user_timestamp(tracker)}"
+    events: list[EventType] = [SlotSet("handoff_description", description)]
+    try:
+        ticket = create_handoff(
+            conversation_key=tracker.sender_id,
+            idempotency_key=key,
+            description=description,
+            collecting=True,
+        )
+    except ApiUnavailable as exc:  # the form goes on; its end tries again
+        log.warning("hand-off for %s not opened at once: %s", tracker.sender_id, exc)
         return events
-    info["unanswered"] = True
-    dispatcher.utter_message(response="utter_knowledge_none_handoff")
-    questions = _recent_questions(tracker)
-    return [SlotSet("handoff_description", " / ".join(questions)), *events]
+    info["handoff"] = {k: ticket[k] for k in ("ticket_id", "queue", "priority")}
+    dispatcher.utter_message(text=reply("handoff_registered", language, ticket=ticket["ticket_id"]))
+    return [*events, SlotSet("handoff_key", key)]
+
+
+def _latest_user_timestamp(tracker: Tracker) -> float:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return float(event.get("timestamp") or 0)
+    return 0.0
 
 
 def _recent_questions(tracker: Tracker, count: int = 2) -> list[str]:

@@ -162,6 +162,19 @@ def decide_turn(
     return TurnDecision(search.kind, (heard, found), search)
 
 
+def answer_while_waiting(text: str, language: str) -> TurnDecision | None:
+    """While a case waits for an agent: the article for a plain knowledge question,
+    or None (the message is for the agent)."""
+    if needs_person(text) is not None or is_plain_small_talk(text, language):
+        return None
+    search = decide(text, language)
+    if search.kind != "answer":
+        return None
+    return TurnDecision(
+        "answer", ("a case waits: answered meanwhile", _describe(search, False)), search
+    )
+
+
 def _intent_topic(turn: Turn, index: KnowledgeIndex) -> Decision | None:
     """The article a confident topic intent names, when the search found none itself."""
     limits = thresholds()

@@ -27,6 +27,7 @@ from api.tickets.service import set_contact
 from bot.language import LanguageDecision, choose_language, explicit_choice
 from bot.redaction import contact_details, redact
 from bot.replies import reply
+from bot.turn import answer_while_waiting
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ def handle_chat(
     if conversation.state == ConversationState.HUMAN:
         ticket = open_ticket_of(db=db, conversation=conversation)
         if ticket is not None:
-            return _forward_to_agent(db, conversation, ticket, inbound, request.sender)
+            return _while_a_case_is_open(db, conversation, ticket, inbound, request.sender)
         conversation.state = ConversationState.BOT  # nothing open any more: the bot answers
         db.commit()
     metadata = {
@@ -202,12 +203,22 @@ def _answer(
             for b in answer.bubbles
         ],
         topic=inbound.topic,
-        handoff=Handoff(**answer.turn["handoff"]) if answer.turn.get("handoff") else None,
+        handoff=_handoff_of(db, conversation, answer),
         intent=answer.intent,
         language_source=inbound.language_source,
         decision=inbound.decision,
         reasons=inbound.reasons or [],
     )
+
+
+def _handoff_of(db: Session, conversation: Conversation, answer: AssistantReply) -> Handoff | None:
+    """The hand-off of this turn, or the case opened earlier while its form still asks."""
+    if answer.turn.get("handoff"):
+        return Handoff(**answer.turn["handoff"])
+    ticket = open_ticket_of(db=db, conversation=conversation)
+    if ticket is None:
+        return None
+    return Handoff(ticket_id=str(ticket.id), queue=ticket.queue, priority=ticket.priority)
 
 
 def _text_or_none(value: object) -> str | None:
@@ -231,14 +242,44 @@ def open_ticket_of(*, db: Session, conversation: Conversation) -> Ticket | None:
     return db.scalars(query).first()
 
 
-def _forward_to_agent(
+def _while_a_case_is_open(
     db: Session, conversation: Conversation, ticket: Ticket, inbound: Message, sender: str
 ) -> ChatResponse:
-    """While a person has the conversation, the user's words go to the ticket."""
-    text = reply("handoff_forwarded", conversation.language, ticket=ticket.id)
+    """While the case waits in its queue, the assistant still answers plain knowledge
+    questions (the answer is part of the ticket's transcript, as the assistant's);
+    everything else, and everything once an agent has claimed it, goes to the ticket."""
+    language = conversation.language
     handoff = Handoff(ticket_id=str(ticket.id), queue=ticket.queue, priority=ticket.priority)
-    return _system_answer(
-        db, conversation, inbound, MessageStatus.FOR_AGENT, text, sender=sender, handoff=handoff
+    if ticket.assigned_agent is not None:
+        agent = ticket.assigned_agent.display_name
+        text = reply("handoff_forwarded_claimed", language, ticket=ticket.id, agent=agent)
+        return _system_answer(
+            db, conversation, inbound, MessageStatus.FOR_AGENT, text, sender=sender, handoff=handoff
+        )
+    answered = answer_while_waiting(inbound.text, language)
+    if answered is None:
+        text = reply("handoff_forwarded", language, ticket=ticket.id)
+        return _system_answer(
+            db, conversation, inbound, MessageStatus.FOR_AGENT, text, sender=sender, handoff=handoff
+        )
+    inbound.status = MessageStatus.ANSWERED
+    inbound.topic = answered.topic
+    inbound.decision = answered.outcome
+    inbound.reasons = list(answered.reasons)
+    article = answered.knowledge.text()
+    waiting = reply("waiting_answered", language, ticket=ticket.id)
+    db.add(_outbound(conversation, "bot", article))
+    db.add(_outbound(conversation, "system", waiting))
+    db.commit()
+    return ChatResponse(
+        sender=sender,
+        language=language,  # type: ignore[arg-type]
+        messages=[BotMessage(text=article), BotMessage(text=waiting)],
+        topic=answered.topic,
+        handoff=handoff,
+        language_source=inbound.language_source,
+        decision=answered.outcome,
+        reasons=list(answered.reasons),
     )
 
 

@@ -15,6 +15,15 @@ class HandoffCreate(BaseModel):
     description: str = Field(min_length=1, max_length=4000)
     company: str | None = Field(default=None, max_length=256)
     contact: str | None = Field(default=None, max_length=256)
+    collecting: bool = Field(
+        default=False,
+        description=(
+            "The hand-off form is still asking for details: the ticket is opened now, "
+            "so the case is registered even if the user stops answering, but the "
+            "assistant keeps the conversation until the form is done (then the same "
+            "idempotency key adds the company and contact to the same ticket)"
+        ),
+    )
 
 
 class HandoffRead(BaseModel):

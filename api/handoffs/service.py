@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.conversations.models import Conversation
+from api.conversations.models import Conversation, ConversationState
 from api.handoffs.schemas import HandoffCreate, HandoffRead
 from api.tickets.models import Ticket, TicketStatus
 from api.tickets.service import TicketNotFound, open_ticket, reopen
@@ -40,16 +40,21 @@ def hand_off(
             reopen(db=db, ticket=ticket, actor="user", now=now, text=redact(description))
         else:
             ticket = None
+    elif ticket is not None:
+        _add_details(ticket, request)  # the form's answers, to the ticket opened before
     if ticket is None:
         ticket = open_ticket(
             db=db,
             conversation=conversation,
             triage=result,
             description=description,
-            contact=request.contact,
+            contact=request.contact or _earlier_contact(db, conversation),
             idempotency_key=request.idempotency_key,
             now=now,
         )
+    # While the form still asks, the assistant keeps the conversation.
+    conversation.state = ConversationState.BOT if request.collecting else ConversationState.HUMAN
+    db.commit()
     return HandoffRead(
         ticket_id=str(ticket.id),
         queue=ticket.queue,
@@ -58,6 +63,14 @@ def hand_off(
         handling=handling_text(ticket.queue, ticket.priority, now, conversation.language),
         reopened=ticket.reopened_at is not None,
     )
+
+
+def _add_details(ticket: Ticket, request: HandoffCreate) -> None:
+    """What the form collected after the ticket was opened: the company, the contact."""
+    if request.company and request.company not in ticket.description:
+        ticket.description = f"{ticket.description}\n({redact(request.company)})"
+    if request.contact and not ticket.contact:
+        ticket.contact = request.contact
 
 
 def _triage(conversation: Conversation, description: str) -> Triage:
@@ -74,6 +87,16 @@ def _same_request(db: Session, idempotency_key: str) -> Ticket | None:
 def _latest(db: Session, conversation: Conversation) -> Ticket | None:
     query = (
         select(Ticket).where(Ticket.conversation_id == conversation.id).order_by(Ticket.id.desc())
+    )
+    return db.scalars(query).first()
+
+
+def _earlier_contact(db: Session, conversation: Conversation) -> str | None:
+    """How the user said they can be reached on an earlier case of this conversation."""
+    query = (
+        select(Ticket.contact)
+        .where(Ticket.conversation_id == conversation.id, Ticket.contact.is_not(None))
+        .order_by(Ticket.id.desc())
     )
     return db.scalars(query).first()
 

@@ -73,6 +73,33 @@ def test_while_handed_off_messages_go_to_the_ticket_and_replies_come_back(
     assert after["handoff"] is None  # the assistant has the conversation again
 
 
+def test_while_the_case_waits_the_assistant_still_answers_plain_questions(
+    client: TestClient, settings: Settings, db: Session
+) -> None:
+    client.post(CHAT, json={"sender": "d1", "message": "hej, jag behöver hjälp"})
+    ticket_id = _handoff(client, settings).json()["ticket_id"]
+    question = "finns det någon e-utbildning för chaufförsklienten?"
+    body = client.post(CHAT, json={"sender": "d1", "message": question}).json()
+    assert body["topic"] == "driver_training" and body["decision"] == "answer", body
+    assert body["handoff"]["ticket_id"] == ticket_id  # the case is still open
+    assert f"Ärende {ticket_id} väntar fortfarande" in body["messages"][-1]["text"]
+    # Something for the agent is not answered by the assistant.
+    note = client.post(CHAT, json={"sender": "d1", "message": "det är bil ABC123"}).json()
+    assert note["topic"] is None and "väntar på en handläggare" in note["messages"][0]["text"]
+
+    agent = _agent(client, db)
+    ticket = client.get(f"/api/v1/tickets/{ticket_id}", headers=agent).json()
+    lines = [(line["author"], line["text"]) for line in ticket["transcript"]]
+    asked = lines.index(("user", question))
+    assert lines[asked + 1][0] == "bot"  # the question and the assistant's answer, in the case
+
+    # Once an agent has the case, every message goes to them, and the user is told so.
+    client.post(f"/api/v1/tickets/{ticket_id}/claim", headers=agent)
+    claimed = client.post(CHAT, json={"sender": "d1", "message": question}).json()
+    assert claimed["topic"] is None
+    assert "har gått till Anna" in claimed["messages"][0]["text"], claimed
+
+
 def _agent(client: TestClient, db: Session) -> dict[str, str]:
     create_agent(db=db, username="anna", display_name="Anna", password="pw", role=AgentRole.AGENT)
     token = client.post("/api/v1/agents/login", json={"username": "anna", "password": "pw"})
