@@ -30,6 +30,7 @@ def test_every_text_exists_in_every_language_and_fills_in() -> None:
                 "weekday": "D",
                 "ticket": 7,
                 "handling": "H",
+                "agent": "Anna",
             }
             text = reply(key, language, **params)
             assert "{" not in text, key
