@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -14,6 +14,8 @@ from actions.api_client import ApiUnavailable, create_handoff
 from actions.turn import turn_info
 from bot.redaction import EMAIL_MASK, PHONE_MASK
 from bot.replies import reply
+from bot.triage import is_how_to_question
+from bot.turn import answer_while_waiting, is_cancel
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +37,48 @@ class ValidateHandoffForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
+        if is_cancel(tracker.latest_message.get("text") or ""):
+            return []  # the form ends; action_open_ticket says it is cancelled
         if tracker.get_slot("channel") in CHANNELS_WITH_KNOWN_CONTACT or _gave_contact(tracker):
             return [s for s in domain_slots if s != "handoff_contact"]
         return domain_slots
+
+    def validate_handoff_description(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # Anything describes the matter, except a question the assistant can answer.
+        text = str(value or "")
+        if text.rstrip().endswith("?"):
+            return _answer_and_ask_again("handoff_description", text, dispatcher, tracker)
+        return {"handoff_description": text}
+
+    def validate_handoff_company(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return _answer_and_ask_again("handoff_company", str(value or ""), dispatcher, tracker)
+
+    def validate_handoff_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return _answer_and_ask_again("handoff_contact", str(value or ""), dispatcher, tracker)
+
+
+def _answer_and_ask_again(
+    slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> dict[str, Any]:
+    """A question asked while the form waits for `slot` is answered, and the form asks
+    again; anything else is the slot's value."""
+    if is_cancel(text):
+        return {slot: None}
+    if not is_how_to_question(text):  # "Skogsbolaget AB, ekonomi" is an answer
+        return {slot: text}
+    answered = answer_while_waiting(text, tracker.get_slot("language") or "sv")
+    if answered is None:
+        return {slot: text}
+    dispatcher.utter_message(text=answered.knowledge.text())
+    info = {"decision": "answer", "reasons": list(answered.reasons), "topic": answered.topic}
+    dispatcher.utter_message(json_message=turn_info(**info))
+    return {slot: None}
 
 
 def _gave_contact(tracker: Tracker) -> bool:
@@ -65,6 +106,8 @@ class ActionOpenTicket(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         language = tracker.get_slot("language") or "sv"
+        if is_cancel(tracker.latest_message.get("text") or ""):
+            return _cancel(dispatcher, tracker, language)
         try:
             # The ticket opened when the hand-off was decided, if it was; else a new one.
             key = tracker.get_slot("handoff_key")
@@ -85,3 +128,29 @@ class ActionOpenTicket(Action):
         handoff = {k: ticket[k] for k in ("ticket_id", "queue", "priority")}
         dispatcher.utter_message(json_message=turn_info(handoff=handoff))
         return [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
+
+
+def _cancel(dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> list[EventType]:
+    """The user ended the form. A case registered when the hand-off was decided (a stop,
+    an order) stays registered with what they wrote; otherwise nothing is opened."""
+    key = tracker.get_slot("handoff_key")
+    cleared: list[EventType] = [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
+    if not key:
+        dispatcher.utter_message(text=reply("handoff_cancelled", language))
+        dispatcher.utter_message(json_message=turn_info(decision="cancelled"))
+        return cleared
+    try:
+        ticket = create_handoff(
+            conversation_key=tracker.sender_id,
+            idempotency_key=key,
+            description=tracker.get_slot("handoff_description") or "-",
+        )
+    except ApiUnavailable as exc:
+        log.warning("cancelled hand-off for %s not handed over: %s", tracker.sender_id, exc)
+        dispatcher.utter_message(response="utter_handoff_failed")
+        return cleared
+    text = reply("handoff_cancelled_registered", language, ticket=ticket["ticket_id"])
+    dispatcher.utter_message(text=text)
+    handoff = {k: ticket[k] for k in ("ticket_id", "queue", "priority")}
+    dispatcher.utter_message(json_message=turn_info(decision="cancelled", handoff=handoff))
+    return cleared

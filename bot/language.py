@@ -153,7 +153,7 @@ def significant_text(text: str, rules: LanguageRules | None = None) -> str:
     return " ".join(words)
 
 
-def _training_texts(language: str) -> list[str]:
+def training_texts(language: str) -> list[str]:
     """What our own training data says in `language`: NLU examples, knowledge questions."""
     from bot.nlu_examples import read_examples
 
@@ -169,7 +169,7 @@ def _lexicon() -> dict[str, frozenset[Lang]]:
     """Each folded word of the training data, with the languages that use it."""
     used: dict[str, set[Lang]] = {}
     for language in SUPPORTED:
-        for text in _training_texts(language):
+        for text in training_texts(language):
             for word in significant_text(text).split():
                 used.setdefault(fold(word), set()).add(language)
     return {word: frozenset(languages) for word, languages in used.items()}

@@ -46,6 +46,10 @@ class TurnSettings:
     min_intent_confidence: float
     ask_human_min_confidence: float
     misses_before_handoff: int
+    cancel_phrases: tuple[str, ...] = ()
+    our_service_topics: frozenset[str] = frozenset()
+    service_words: frozenset[str] = frozenset()
+    other_name_window: int = 3
 
 
 @cache
@@ -57,6 +61,10 @@ def settings(path: Path = _SETTINGS) -> TurnSettings:
         min_intent_confidence=float(raw["min_intent_confidence"]),
         ask_human_min_confidence=float(raw["ask_human_min_confidence"]),
         misses_before_handoff=int(raw["misses_before_handoff"]),
+        cancel_phrases=tuple(" ".join(_words(p)) for p in raw.get("cancel_phrases", [])),
+        our_service_topics=frozenset(raw.get("our_service_topics", [])),
+        service_words=frozenset(fold(w) for w in raw.get("service_words", [])),
+        other_name_window=int(raw.get("other_name_window", 3)),
     )
 
 
@@ -148,10 +156,14 @@ def decide_turn(
         reasons = (heard, "plain small talk", found)
         return TurnDecision("small_talk", reasons, search, response=rules.small_talk[intent])
 
+    if search.topic in rules.our_service_topics and names_someone_else(turn.text, rules):
+        reasons = (heard, found, "about another organisation's service")
+        return TurnDecision("no_answer", reasons, search, unrelated=True)
     if unrelated or (intent == "out_of_scope" and search.kind != "answer"):
         return TurnDecision("no_answer", (heard, found), search, unrelated=True)
-    if search.kind == "none" and intent is not None:
-        named = _intent_topic(turn, index)
+    if search.kind != "answer" and intent is not None:
+        # Weak or split search, but the intent names one of the topics it found.
+        named = _intent_topic(turn, search, index)
         if named is not None:
             return TurnDecision("answer", (heard, "the intent names the topic", found), named)
     if search.kind == "none":
@@ -160,6 +172,47 @@ def decide_turn(
             return TurnDecision("handoff", reasons, search, cause="no_answers")
         return TurnDecision("no_answer", (heard, found), search)
     return TurnDecision(search.kind, (heard, found), search)
+
+
+@cache
+def _our_words() -> frozenset[str]:
+    """Every folded word of our own texts: the articles, their training questions, the
+    NLU examples. A name outside them is someone else's."""
+    from bot.knowledge.articles import load_articles
+    from bot.language import training_texts
+
+    texts = [" ".join((a.title, a.summary, a.body, *a.aliases)) for a in load_articles()]
+    for language in SUPPORTED:
+        texts += training_texts(language)
+    return frozenset(word for text in texts for word in _words(text))
+
+
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÅÄÖ][\wåäöÅÄÖ-]+")
+
+
+def names_someone_else(text: str, rules: TurnSettings | None = None) -> bool:
+    """Whether the message names an organisation of its own (a capitalised word none
+    of our texts use) next to a service word ("... Royal Mail's customer service")."""
+    rules = rules or settings()
+    words = _words(text)
+    names = {fold(m.group(0).split(":")[0]) for m in _NAME.finditer(text.strip())}
+    strangers = {w for w in names if w not in _our_words()}
+    for i, word in enumerate(words):
+        if word in strangers:
+            near = words[max(0, i - rules.other_name_window) : i + rules.other_name_window + 1]
+            if any(w in rules.service_words for w in near):
+                return True
+    return False
+
+
+def is_cancel(text: str) -> bool:
+    """Whether the message asks to stop the hand-off form ("avbryt", "cancel that please").
+    Courtesy words around it do not matter; a longer message is about something else."""
+    words = _words(text)
+    if not words or len(words) > 6:
+        return False
+    said = " ".join(words)
+    return any(f" {phrase} " in f" {said} " for phrase in settings().cancel_phrases)
 
 
 def answer_while_waiting(text: str, language: str) -> TurnDecision | None:
@@ -175,14 +228,18 @@ def answer_while_waiting(text: str, language: str) -> TurnDecision | None:
     )
 
 
-def _intent_topic(turn: Turn, index: KnowledgeIndex) -> Decision | None:
-    """The article a confident topic intent names, when the search found none itself."""
+def _intent_topic(turn: Turn, search: Decision, index: KnowledgeIndex) -> Decision | None:
+    """The article a confident topic intent names, when the search has it among its
+    hits without being sure of it itself ("write a poem" taken for a login question
+    by the model finds no login article, and gets none)."""
     limits = thresholds()
     if turn.intent_confidence < limits.intent_min_confidence:
         return None
     topic = limits.intent_topics.get(turn.intent or "")
-    hit = index.hit_for(topic, turn.language) if topic else None
-    return Decision("answer", [hit]) if hit else None
+    if topic is None or topic not in {hit.topic for hit in search.hits}:
+        return None
+    hit = index.hit_for(topic, turn.language)
+    return Decision("answer", [hit], search.facts) if hit else None
 
 
 def _describe(search: Decision, unrelated: bool) -> str:

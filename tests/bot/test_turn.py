@@ -9,6 +9,7 @@ from bot.turn import (
     Turn,
     TurnDecision,
     decide_turn,
+    is_cancel,
     is_plain_request_for_person,
     is_plain_small_talk,
 )
@@ -95,3 +96,33 @@ def test_a_single_domain_word_gets_its_article() -> None:
 def test_plain_small_talk_means_only_small_talk_words() -> None:
     assert is_plain_small_talk("Tack så mycket!", "sv")
     assert not is_plain_small_talk("tack, men summan stämmer inte", "sv")
+
+
+def test_cancelling_the_form_in_any_language_but_not_a_sentence_about_cancelling() -> None:
+    for text in ("avbryt", "Cancel that please", "peruuta!", "ok, glöm det"):
+        assert is_cancel(text), text
+    assert not is_cancel("hur avbryter jag en beställning av en ny användare i VIOL 3?")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Vad har Försäkringskassans kundtjänst för telefonnummer?", "sv"),
+        ("What's the customer service number for Royal Mail?", "en"),
+        ("mikä on Posti Oy:n asiakaspalvelun numero", "fi"),
+    ],
+)
+def test_another_organisations_customer_service_is_not_ours(text: str, language: str) -> None:
+    decision = _decide(text, language, "support_channels", 0.99)
+    assert decision.outcome == "no_answer" and decision.unrelated, decision
+
+
+def test_our_own_customer_service_is_still_answered() -> None:
+    for text in ("Vad har Biometria för telefonnummer?", "Är kundtjänsten öppen på lördagar?"):
+        decision = _decide(text, "sv", "support_channels", 0.99)
+        assert decision.outcome == "answer", decision
+
+
+def test_a_confident_intent_picks_among_close_topics_but_invents_none() -> None:
+    poem = _decide("Kirjoita runo keväästä", "fi", "driver_login", 0.97)
+    assert poem.topic is None, poem

@@ -175,3 +175,36 @@ def test_writing_again_after_resolve_reopens_the_same_case(stack: Stack) -> None
     assert "reopened" in _texts(reopened)
     ticket = httpx.get(f"{api}/api/v1/tickets/{ticket_id}", headers=agent).json()
     assert ticket["status"] == "open" and ticket["events"][-1]["action"] == "reopened"
+
+
+def test_a_question_in_the_middle_of_the_form_is_answered_and_the_form_goes_on(
+    stack: Stack,
+) -> None:
+    sender = unique("e2e-form-question")
+    first = stack.chat(sender, "Vi behöver ett nytt konto till vår nya chaufför Per Berg").json()
+    assert "Vilket företag" in _texts(first), first
+    asked = stack.chat(sender, "vad kostar det att få hjälp av supporten?").json()
+    assert asked["topic"] == "support_costs", asked
+    assert "Vilket företag" in _texts(asked), asked  # and the form asks again
+    stack.chat(sender, "Åkeri Berg AB, trafikledare")
+    done = stack.chat(sender, "per@bergsakeri.se").json()
+    assert done["handoff"] == first["handoff"] and "är skapat" in _texts(done), done
+
+
+@pytest.mark.parametrize(
+    ("ask", "cancel", "said"),
+    [
+        ("jag vill prata med en människa", "avbryt", "avbryter"),
+        ("I want to talk to a person", "cancel that please", "cancelled"),
+        ("haluan puhua ihmisen kanssa", "peruuta", "perun"),
+    ],
+)
+def test_the_form_can_be_cancelled(stack: Stack, ask: str, cancel: str, said: str) -> None:
+    sender = unique("e2e-cancel")
+    before = _tickets(stack)
+    stack.chat(sender, ask)
+    stopped = stack.chat(sender, cancel).json()
+    assert said in _texts(stopped) and stopped["handoff"] is None, stopped
+    assert _tickets(stack) == before  # nothing was registered
+    again = stack.chat(sender, "hur loggar jag in i chaufförsklienten?").json()
+    assert again["topic"] == "driver_login", again  # the assistant answers again
