@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.api_client import ApiUnavailable, create_handoff
+from bot.knowledge.search import default_index
 from bot.replies import reply
 from bot.turn import Turn, TurnDecision, decide_turn, is_plain_request_for_person
 
@@ -69,7 +70,7 @@ def _say(
         dispatcher.utter_message(response=decision.response)
         return []
     if decision.outcome == "answer":
-        dispatcher.utter_message(text=knowledge.text())
+        dispatcher.utter_message(text=knowledge.text(), buttons=_choices(decision, language))
         info["topic"] = decision.topic
         return [SlotSet("knowledge_misses", 0)]
     if decision.outcome == "clarify":
@@ -86,6 +87,14 @@ def _say(
         misses = int(tracker.get_slot("knowledge_misses") or 0) + 1
         return [SlotSet("knowledge_misses", misses)]
     return _hand_off(decision, dispatcher, tracker, language, info)
+
+
+def _choices(decision: TurnDecision, language: str) -> list[dict[str, str]]:
+    """The parts an article offers to go on to, as buttons (lines on SMS and Telegram)."""
+    article = decision.knowledge.hits[0].article
+    index = default_index()
+    hits = (index.hit_for(topic, language) for topic in article.choices)
+    return [{"title": hit.title, "payload": hit.title} for hit in hits if hit is not None]
 
 
 def _hand_off(

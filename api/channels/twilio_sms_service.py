@@ -117,7 +117,7 @@ def _chat(
         # its 422; on SMS it is the answer.
         text = reply(exc.key, exc.language, **exc.params)
         return sms_pages(text, exc.language)[0], exc.language
-    text = "\n\n".join(m.as_plain_text(bullet="", gap="\n") for m in response.messages)
+    text = "\n\n".join(m.as_plain_text(gap="\n") for m in response.messages)
     return sms_pages(text, response.language)[0], response.language
 
 

@@ -38,6 +38,9 @@ class Conversation(Base):
     # Where replies go on channels that push (Telegram chat id, phone number),
     # sealed: see api/channels/addresses.py. None on the web chat, which polls.
     reply_address: Mapped[str | None] = mapped_column(Text)
+    # The choices the assistant offered last (their payloads, in order): on SMS and
+    # Telegram they are numbered lines, and the user may answer with the number.
+    offered_choices: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

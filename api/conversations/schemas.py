@@ -40,12 +40,13 @@ class BotMessage(BaseModel):
     text: str
     buttons: list[Button] = Field(default_factory=list)
 
-    def as_plain_text(self, bullet: str = "• ", gap: str = "\n\n") -> str:
-        """The text with its choices as lines the user can type back (channels without
-        buttons); SMS passes a plain bullet, since "•" would force UCS-2."""
+    def as_plain_text(self, gap: str = "\n\n") -> str:
+        """The text with its choices as numbered lines (channels without buttons): the
+        user answers with the number, or types the choice."""
         if not self.buttons:
             return self.text
-        return self.text + gap + "\n".join(f"{bullet}{b.title}" for b in self.buttons)
+        lines = (f"{i}. {b.title}" for i, b in enumerate(self.buttons, start=1))
+        return self.text + gap + "\n".join(lines)
 
 
 class Handoff(BaseModel):

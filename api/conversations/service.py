@@ -129,7 +129,9 @@ def handle_chat(
     }
     try:
         answer = assistant.send(
-            conversation_key=f"conv-{conversation.id}", text=text, metadata=metadata
+            conversation_key=f"conv-{conversation.id}",
+            text=_chosen(conversation, text),
+            metadata=metadata,
         )
     except AssistantUnavailable as exc:
         log.warning("assistant unavailable for conversation %s: %s", conversation.id, exc)
@@ -192,16 +194,19 @@ def _answer(
     inbound.unanswered = bool(answer.turn.get("unanswered"))
     inbound.decision = _text_or_none(answer.turn.get("decision"))
     inbound.reasons = _reasons(answer.turn.get("reasons"))
-    for text in answer.texts:
-        db.add(_outbound(conversation, "bot", text))
+    shown = [
+        BotMessage(text=b.text, buttons=[Button(title=t, payload=p) for t, p in b.buttons])
+        for b in answer.bubbles
+    ]
+    for message in shown:  # stored with its choices, as SMS and Telegram show them
+        db.add(_outbound(conversation, "bot", message.as_plain_text()))
+    choices = [payload for bubble in answer.bubbles for _title, payload in bubble.buttons]
+    conversation.offered_choices = choices or None
     db.commit()
     return ChatResponse(
         sender=sender,
         language=conversation.language,  # type: ignore[arg-type]
-        messages=[
-            BotMessage(text=b.text, buttons=[Button(title=t, payload=p) for t, p in b.buttons])
-            for b in answer.bubbles
-        ],
+        messages=shown,
         topic=inbound.topic,
         handoff=_handoff_of(db, conversation, answer),
         intent=answer.intent,
@@ -209,6 +214,18 @@ def _answer(
         decision=inbound.decision,
         reasons=inbound.reasons or [],
     )
+
+
+_NUMBER = re.compile(r"\s*(\d{1,2})[.)]?\s*")
+
+
+def _chosen(conversation: Conversation, text: str) -> str:
+    """A bare number answers the numbered choices offered last ("2" -> the second)."""
+    offered = conversation.offered_choices or []
+    found = _NUMBER.fullmatch(text)
+    if found and 1 <= int(found.group(1)) <= len(offered):
+        return offered[int(found.group(1)) - 1]
+    return text
 
 
 def _handoff_of(db: Session, conversation: Conversation, answer: AssistantReply) -> Handoff | None:

@@ -31,6 +31,8 @@ class Article:
     summary: str
     body: str  # facts placeholders already rendered in the article's language
     path: Path
+    # Topics the article offers to go on to (the note's parts, for `mb_how_to_read`).
+    choices: tuple[str, ...] = ()
 
 
 @cache
@@ -67,6 +69,9 @@ def parse(path: Path, topics: tuple[str, ...]) -> Article:
         if not meta.get("summary") or len(meta["summary"]) > MAX_SUMMARY_CHARS
         else "",
         "title is missing" if not meta.get("title") else "",
+        "a choice is not a spec topic"
+        if any(c not in topics for c in meta.get("choices") or ())
+        else "",
     ]
     if any(problems):
         raise InvalidArticle(f"{path}: " + "; ".join(p for p in problems if p))
@@ -78,6 +83,7 @@ def parse(path: Path, topics: tuple[str, ...]) -> Article:
         summary=" ".join(meta["summary"].split()),
         body=render(body.strip(), language),
         path=path,
+        choices=tuple(meta.get("choices") or ()),
     )
 
 

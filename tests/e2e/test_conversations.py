@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.language import detect
-from tests.conftest import Stack
+from tests.conftest import Stack, unique
 
 pytestmark = pytest.mark.e2e
 
@@ -167,3 +167,10 @@ def test_measurement_note_questions_get_the_right_article(
     body = stack.chat(f"e2e-mb-{topic}-{language}", message).json()
     assert (body["language"], body["topic"]) == (language, topic)
     assert body["messages"][0]["text"]
+
+
+def test_reading_the_note_as_a_whole_offers_its_parts_to_go_on_to(stack: Stack) -> None:
+    body = stack.chat(unique("e2e-how-to-read"), "hur läser jag mitt mätbesked").json()
+    assert body["topic"] == "mb_how_to_read", body
+    buttons = [b["title"] for m in body["messages"] for b in m.get("buttons", [])]
+    assert buttons[0] == "Mätbeskedets huvuduppgifter" and len(buttons) == 6, buttons

@@ -166,3 +166,14 @@ def test_an_agents_reply_reaches_the_sms_user_shaped_for_sms(stack: Stack, db: S
     assert sms["Body"] == (
         "Hej! Prisräkningen är igång igen - se Mina Sidor: https://www.biometria.se/mina-sidor."
     )
+
+
+def test_choices_come_as_numbered_lines_and_a_number_picks_one(stack: Stack) -> None:
+    phone = Phone("358")
+    [answer] = text(stack, phone, "miten luen mittaustodistukseni")
+    assert_sms_shaped(answer)
+    if "LISÄÄ" in answer:  # the summary and six parts do not fit in three SMS
+        [answer] = text(stack, phone, "LISÄÄ")
+    assert "1. Mittaustodistuksen otsikkotiedot" in answer, answer
+    [picked] = text(stack, phone, "2")
+    assert "bruttomäärä" in picked.lower(), picked

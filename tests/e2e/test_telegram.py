@@ -275,7 +275,7 @@ def test_choices_become_lines_the_user_can_type_back() -> None:
             Button(title="2FA", payload="2FA"),
         ],
     )
-    assert message.as_plain_text() == "Gäller det något av det här?\n\n• Mätbesked\n• 2FA"
+    assert message.as_plain_text() == "Gäller det något av det här?\n\n1. Mätbesked\n2. 2FA"
 
 
 def test_polling_removes_the_webhook_and_long_polls(stack: Stack) -> None:

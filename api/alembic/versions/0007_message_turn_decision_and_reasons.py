@@ -1,4 +1,4 @@
-"""message turn decision and its reasons
+"""message turn decision and its reasons, conversation offered choices
 
 Revision ID: 0007
 Revises: 0006
@@ -18,9 +18,13 @@ def upgrade() -> None:
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.add_column(sa.Column("decision", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("reasons", sa.JSON(), nullable=True))
+    with op.batch_alter_table("conversations", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("offered_choices", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("conversations", schema=None) as batch_op:
+        batch_op.drop_column("offered_choices")
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.drop_column("reasons")
         batch_op.drop_column("decision")
