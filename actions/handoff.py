@@ -24,6 +24,10 @@ CHANNELS_WITH_KNOWN_CONTACT = ("sms", "voice")
 HANDOFF_SLOTS = ("handoff_description", "handoff_company", "handoff_contact", "handoff_key")
 
 
+def _form_done() -> list[EventType]:
+    return [*(SlotSet(slot, None) for slot in HANDOFF_SLOTS), SlotSet("handoff_wanted", False)]
+
+
 class ValidateHandoffForm(FormValidationAction):
     """`validate_handoff_form`: asks only for what is missing."""
 
@@ -121,20 +125,20 @@ class ActionOpenTicket(Action):
         except ApiUnavailable as exc:
             log.warning("hand-off for %s failed: %s", tracker.sender_id, exc)
             dispatcher.utter_message(response="utter_handoff_failed")
-            return [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
+            return _form_done()
         key = "handoff_reopened" if ticket.get("reopened") else "handoff_done"
         text = reply(key, language, ticket=ticket["ticket_id"], handling=ticket["handling"])
         dispatcher.utter_message(text=text)
         handoff = {k: ticket[k] for k in ("ticket_id", "queue", "priority")}
         dispatcher.utter_message(json_message=turn_info(handoff=handoff))
-        return [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
+        return _form_done()
 
 
 def _cancel(dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> list[EventType]:
     """The user ended the form. A case registered when the hand-off was decided (a stop,
     an order) stays registered with what they wrote; otherwise nothing is opened."""
     key = tracker.get_slot("handoff_key")
-    cleared: list[EventType] = [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
+    cleared: list[EventType] = _form_done()
     if not key:
         dispatcher.utter_message(text=reply("handoff_cancelled", language))
         dispatcher.utter_message(json_message=turn_info(decision="cancelled"))

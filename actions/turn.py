@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -52,7 +52,8 @@ class ActionDecideTurn(Action):
         info: dict[str, Any] = {"decision": decision.outcome, "reasons": list(decision.reasons)}
         events = _say(decision, dispatcher, tracker, language, info)
         dispatcher.utter_message(json_message=turn_info(**info))
-        return events
+        # The rules start the hand-off form on this slot (nlu_data/rules/support.yml).
+        return [*events, SlotSet("handoff_wanted", decision.outcome == "handoff")]
 
 
 def _say(
@@ -131,7 +132,7 @@ def _hand_off(
         events += _open_at_once(tracker, described, dispatcher, language, info)
     if article:
         dispatcher.utter_message(text=article)
-    return [*events, FollowupAction("handoff_form")]
+    return events
 
 
 def _open_at_once(
