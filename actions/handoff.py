@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.api_client import ApiUnavailable, create_handoff
 from actions.turn import turn_info
+from bot.orders import OrderKind, kinds, slot_of
 from bot.redaction import EMAIL_MASK, PHONE_MASK
 from bot.replies import reply
 from bot.triage import is_how_to_question
@@ -21,7 +22,16 @@ log = logging.getLogger(__name__)
 
 # On SMS and phone the number is known already: no need to ask for it.
 CHANNELS_WITH_KNOWN_CONTACT = ("sms", "voice")
-HANDOFF_SLOTS = ("handoff_description", "handoff_company", "handoff_contact", "handoff_key")
+HANDOFF_SLOTS = (
+    "handoff_description",
+    "handoff_company",
+    "handoff_contact",
+    "handoff_key",
+    "order_kind",
+    "order_person",
+    "order_access",
+    "order_email",
+)
 
 
 def _form_done() -> list[EventType]:
@@ -43,9 +53,16 @@ class ValidateHandoffForm(FormValidationAction):
     ) -> list[str]:
         if is_cancel(tracker.latest_message.get("text") or ""):
             return []  # the form ends; action_open_ticket says it is cancelled
+        order = _order_kind(tracker)
+        fields = [slot_of(f) for f in order.fields] if order else []
+        # An order asks what the agent needs to carry it out, in the order's own order.
+        slots = [s for s in domain_slots if not s.startswith("order_") or s in fields]
+        if order is not None:
+            rest = [s for s in slots if s not in fields and s != "handoff_description"]
+            slots = ["handoff_description", *fields, *rest]
         if tracker.get_slot("channel") in CHANNELS_WITH_KNOWN_CONTACT or _gave_contact(tracker):
-            return [s for s in domain_slots if s != "handoff_contact"]
-        return domain_slots
+            slots = [s for s in slots if s != "handoff_contact"]
+        return slots
 
     def validate_handoff_description(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -60,6 +77,21 @@ class ValidateHandoffForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return _answer_and_ask_again("handoff_company", str(value or ""), dispatcher, tracker)
+
+    def validate_order_person(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return _answer_and_ask_again("order_person", str(value or ""), dispatcher, tracker)
+
+    def validate_order_access(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return _answer_and_ask_again("order_access", str(value or ""), dispatcher, tracker)
+
+    def validate_order_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return _answer_and_ask_again("order_email", str(value or ""), dispatcher, tracker)
 
     def validate_handoff_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -83,6 +115,20 @@ def _answer_and_ask_again(
     info = {"decision": "answer", "reasons": list(answered.reasons), "topic": answered.topic}
     dispatcher.utter_message(json_message=turn_info(**info))
     return {slot: None}
+
+
+def _order_kind(tracker: Tracker) -> OrderKind | None:
+    wanted = tracker.get_slot("order_kind")
+    return next((k for k in kinds() if k.id == wanted), None)
+
+
+def _order(tracker: Tracker) -> dict[str, Any] | None:
+    """The structured order the form collected, for the ticket."""
+    order = _order_kind(tracker)
+    if order is None:
+        return None
+    fields = {f: tracker.get_slot(slot_of(f)) for f in order.fields}
+    return {"kind": order.id, "fields": {f: v for f, v in fields.items() if v}}
 
 
 def _gave_contact(tracker: Tracker) -> bool:
@@ -121,6 +167,7 @@ class ActionOpenTicket(Action):
                 description=tracker.get_slot("handoff_description") or "",
                 company=tracker.get_slot("handoff_company"),
                 contact=tracker.get_slot("handoff_contact"),
+                order=_order(tracker),
             )
         except ApiUnavailable as exc:
             log.warning("hand-off for %s failed: %s", tracker.sender_id, exc)

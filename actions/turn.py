@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.api_client import ApiUnavailable, create_handoff
 from bot.knowledge.search import default_index
+from bot.orders import OrderKind, given, kind_of, slot_of
 from bot.replies import reply
 from bot.turn import Turn, TurnDecision, decide_turn, is_plain_request_for_person
 
@@ -109,6 +110,7 @@ def _hand_off(
     knowledge = decision.knowledge
     described: str | None = None
     article: str | None = None
+    order: OrderKind | None = None
     if decision.person is not None:  # a person must act; an article may help meanwhile
         key = "needs_person_urgent" if decision.person.priority <= 2 else "needs_person_request"
         dispatcher.utter_message(text=reply(key, language))
@@ -118,6 +120,7 @@ def _hand_off(
             info["topic"] = knowledge.topic
         info["needs_person"] = decision.person.id
         described = text
+        order = kind_of(text) if decision.person.id == "order" else None
     elif decision.cause == "asked":
         # "I want to talk to someone. Our invoice is wrong." already says what it is about.
         if not is_plain_request_for_person(text, language):
@@ -127,9 +130,15 @@ def _hand_off(
         dispatcher.utter_message(response="utter_knowledge_none_handoff")
         described = " / ".join(_recent_questions(tracker))
     events: list[EventType] = [SlotSet("knowledge_misses", 0)]
+    fields: dict[str, str] = {}
+    if order is not None:  # the form asks for what the agent needs to carry it out
+        fields = {f: v for f, v in given(text).items() if f in order.fields}
+        events.append(SlotSet("order_kind", order.id))
+        events += [SlotSet(slot_of(f), v) for f, v in fields.items()]
     if described:
         # Registered now, so the case exists even if the user stops answering.
-        events += _open_at_once(tracker, described, dispatcher, language, info)
+        ordered = {"kind": order.id, "fields": fields} if order else None
+        events += _open_at_once(tracker, described, dispatcher, language, info, ordered)
     if article:
         dispatcher.utter_message(text=article)
     return events
@@ -141,6 +150,7 @@ def _open_at_once(
     dispatcher: CollectingDispatcher,
     language: str,
     info: dict[str, Any],
+    order: dict[str, Any] | None,
 ) -> list[EventType]:
     """Open the ticket now; the form then adds what it collects to the same one."""
     key = f"{tracker.sender_id}-{_latest_user_timestamp(tracker)}"
@@ -150,6 +160,7 @@ def _open_at_once(
             conversation_key=tracker.sender_id,
             idempotency_key=key,
             description=description,
+            order=order,
             collecting=True,
         )
     except ApiUnavailable as exc:  # the form goes on; its end tries again

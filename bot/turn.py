@@ -175,7 +175,7 @@ def decide_turn(
 
 
 @cache
-def _our_words() -> frozenset[str]:
+def our_words() -> frozenset[str]:
     """Every folded word of our own texts: the articles, their training questions, the
     NLU examples. A name outside them is someone else's."""
     from bot.knowledge.articles import load_articles
@@ -196,7 +196,7 @@ def names_someone_else(text: str, rules: TurnSettings | None = None) -> bool:
     rules = rules or settings()
     words = _words(text)
     names = {fold(m.group(0).split(":")[0]) for m in _NAME.finditer(text.strip())}
-    strangers = {w for w in names if w not in _our_words()}
+    strangers = {w for w in names if w not in our_words()}
     for i, word in enumerate(words):
         if word in strangers:
             near = words[max(0, i - rules.other_name_window) : i + rules.other_name_window + 1]

@@ -4,7 +4,31 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot.orders import kinds
+
+
+class OrderIn(BaseModel):
+    """An order as the form collected it: its kind and the fields given so far."""
+
+    kind: str = Field(json_schema_extra={"enum": [k.id for k in kinds()]})
+    fields: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value not in {k.id for k in kinds()}:
+            raise ValueError("unknown order kind")
+        return value
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        known = {f for k in kinds() for f in k.fields}
+        if set(value) - known or any(len(v) > 256 for v in value.values()):
+            raise ValueError("unknown or too long order field")
+        return value
 
 
 class HandoffCreate(BaseModel):
@@ -15,6 +39,7 @@ class HandoffCreate(BaseModel):
     description: str = Field(min_length=1, max_length=4000)
     company: str | None = Field(default=None, max_length=256)
     contact: str | None = Field(default=None, max_length=256)
+    order: OrderIn | None = None
     collecting: bool = Field(
         default=False,
         description=(

@@ -4,6 +4,7 @@ one just resolved), and say who handles it when."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,6 +53,8 @@ def hand_off(
             idempotency_key=request.idempotency_key,
             now=now,
         )
+        if request.order is not None:
+            ticket.order = _merged_order(None, request)
     # While the form still asks, the assistant keeps the conversation.
     conversation.state = ConversationState.BOT if request.collecting else ConversationState.HUMAN
     db.commit()
@@ -71,6 +74,16 @@ def _add_details(ticket: Ticket, request: HandoffCreate) -> None:
         ticket.description = f"{ticket.description}\n({redact(request.company)})"
     if request.contact and not ticket.contact:
         ticket.contact = request.contact
+    if request.order is not None:
+        ticket.order = _merged_order(ticket.order, request)
+
+
+def _merged_order(known: dict[str, Any] | None, request: HandoffCreate) -> dict[str, Any]:
+    """The order's fields so far, masked: what the ticket had, and what the form added."""
+    assert request.order is not None
+    fields = dict((known or {}).get("fields") or {})
+    fields.update({f: redact(v) for f, v in request.order.fields.items() if v})
+    return {"kind": request.order.kind, "fields": fields}
 
 
 def _triage(conversation: Conversation, description: str) -> Triage:

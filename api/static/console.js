@@ -380,6 +380,8 @@ function buildTicketView(id) {
   part.actions = h("div", { class: "actions" });
   part.transcript = h("ol", { class: "transcript", "aria-labelledby": "conv-title" });
   part.reasons = h("ul", { class: "reasons" });
+  part.order = h("section", { class: "panel", "aria-labelledby": "order-title", hidden: true },
+    h("h3", { id: "order-title" }, t("orderTitle")), h("dl", { class: "meta order" }));
   part.events = h("ol", { class: "events" });
   part.reply = textForm("reply", "replyLabel", "sendReply", (text) => act("reply", { text }, "replySent"));
   part.note = textForm("note", "noteLabel", "addNote", (text) => act("notes", { text }, "noteAdded"));
@@ -391,7 +393,7 @@ function buildTicketView(id) {
   part.draftBox = h("section", { class: "panel", "aria-labelledby": "draft-title", hidden: true },
     h("h3", { id: "draft-title" }, t("draftTitle")), h("p", { class: "muted" }, t("draftHelp")), part.draft);
   $("#ticket-body").replaceChildren(
-    part.meta, part.actions,
+    part.meta, part.order, part.actions,
     h("div", { class: "columns" },
       h("div", { class: "conversation" },
         h("h3", { id: "conv-title" }, t("conversation")), part.transcript,
@@ -562,6 +564,7 @@ function renderTicket(data, force = false) {
   replaceKeepingFocus(part.actions, ...buttons);
 
   replaceKeepingFocus(part.transcript, ...withDecisions(data.transcript));
+  renderOrder(data.order);
   part.reasons.replaceChildren(...(data.triage_reasons || []).map((r) =>
     h("li", {}, typeof r === "string" ? r : JSON.stringify(r))));
   part.events.replaceChildren(...data.events.map(eventLine));
@@ -578,6 +581,18 @@ function renderTicket(data, force = false) {
 }
 
 const AUTHOR = { user: "author_user", bot: "author_bot", agent: "author_agent", notice: "author_notice", system: "author_system" };
+
+// An order (a user, a permission, an actor): what the agent needs to carry it
+// out, and what the user has not given yet.
+function renderOrder(order) {
+  part.order.hidden = !order;
+  if (!order) return;
+  part.order.querySelector("h3").textContent = `${t("orderTitle")}: ${t(`order_${order.kind}`)}`;
+  const fields = [...Object.keys(order.fields), ...order.missing];
+  part.order.querySelector("dl").replaceChildren(...fields.map((f) =>
+    h("div", {}, h("dt", {}, t(`orderField_${f}`)),
+      h("dd", {}, order.fields[f] ?? h("em", { class: "missing" }, t("orderMissing"))))));
+}
 
 // The decision the assistant took on a user's message is shown with its reply.
 function withDecisions(lines) {

@@ -38,6 +38,9 @@ class Ticket(Base):
     # e-mail address in clear text, because the agent needs it.
     contact: Mapped[str | None] = mapped_column(String(256))
     billable: Mapped[bool]
+    # An order (bot/data/orders.yml) as the form collected it: {"kind", "fields"},
+    # masked like the transcript.
+    order: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     triage_reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
     assigned_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -13,6 +13,7 @@ from api.tickets import service
 from api.tickets.models import Ticket
 from api.tickets.schemas import (
     AuditLine,
+    OrderRead,
     PriorityBody,
     RevealRead,
     Suggestion,
@@ -24,6 +25,7 @@ from api.tickets.schemas import (
     TranscriptLine,
     TransferBody,
 )
+from bot.orders import kinds
 from bot.triage.training import QUEUES
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
@@ -37,10 +39,20 @@ def get_current_ticket(ticket_id: int, db: SessionDep, agent: CurrentAgent) -> T
 CurrentTicket = Annotated[Ticket, Depends(get_current_ticket)]
 
 
+def _order(ticket: Ticket) -> OrderRead | None:
+    if not ticket.order:
+        return None
+    kind = next((k for k in kinds() if k.id == ticket.order.get("kind")), None)
+    fields = {str(f): str(v) for f, v in (ticket.order.get("fields") or {}).items()}
+    missing = [f for f in kind.fields if f not in fields] if kind else []
+    return OrderRead(kind=str(ticket.order.get("kind")), fields=fields, missing=missing)
+
+
 def _read(ticket: Ticket) -> TicketRead:
     return TicketRead(
         **TicketSummary.model_validate(ticket).model_dump(),
         contact=ticket.contact,
+        order=_order(ticket),
         triage_reasons=ticket.triage_reasons,
         transcript=[TranscriptLine.model_validate(m) for m in ticket.conversation.messages],
         events=[AuditLine.model_validate(e) for e in ticket.events],

@@ -54,8 +54,18 @@ class AuditLine(BaseModel):
     created_at: datetime
 
 
+class OrderRead(BaseModel):
+    """A structured order: the fields an agent needs to carry it out, and which of
+    them the user has not given yet."""
+
+    kind: str
+    fields: dict[str, str]
+    missing: list[str]
+
+
 class TicketRead(TicketSummary):
     contact: str | None
+    order: OrderRead | None = None
     triage_reasons: list[Any]
     transcript: list[TranscriptLine]
     events: list[AuditLine]

@@ -116,14 +116,25 @@ def test_an_order_goes_to_a_person_without_the_user_asking(stack: Stack) -> None
     assert "behöver en handläggare göra" in said and "Vilket företag" in said, said
     assert "Beskriv kort" not in said
     assert (first.json()["handoff"]["queue"], first.json()["handoff"]["priority"]) == ("access", 4)
+    # An order for a user: the form asks what the agent needs to create it, not
+    # what the message gave ("Per Berg").
     middle = stack.chat(sender, "Åkeri Berg AB, trafikledare").json()
     assert middle["handoff"] == first.json()["handoff"]  # from that turn on
+    assert "Vilken behörighet" in _texts(middle), middle
+    asked = stack.chat(sender, "Chaufförsklienten och leveransavisering").json()
+    assert "Vilken e-postadress ska användaren ha" in _texts(asked), asked
+    stack.chat(sender, "per.berg@bergsakeri.se")
     done = stack.chat(sender, "trafik@bergsakeri.se").json()
     assert done["handoff"] == first.json()["handoff"], done
     agent = {"Authorization": f"Bearer {_agent_token(stack, unique('e2e-order'), 'Eva')}"}
     ticket_id = done["handoff"]["ticket_id"]
     ticket = httpx.get(f"{stack.api}/api/v1/tickets/{ticket_id}", headers=agent).json()
-    assert ticket["contact"] == "trafik@bergsakeri.se" and "Åkeri Berg AB" in ticket["description"]
+    assert "Åkeri Berg AB" in ticket["description"]
+    assert ticket["order"]["kind"] == "user" and ticket["order"]["missing"] == [], ticket["order"]
+    fields = ticket["order"]["fields"]
+    assert fields["person"] == "Per Berg" and fields["company"] == "Åkeri Berg AB, trafikledare"
+    assert fields["access"] == "Chaufförsklienten och leveransavisering"
+    assert fields["email"] == "[e-post]"  # masked here, revealed from the transcript
 
 
 def test_a_driver_stuck_at_the_site_is_handed_over_at_once_on_sms(stack: Stack) -> None:
@@ -187,6 +198,7 @@ def test_a_question_in_the_middle_of_the_form_is_answered_and_the_form_goes_on(
     assert asked["topic"] == "support_costs", asked
     assert "Vilket företag" in _texts(asked), asked  # and the form asks again
     stack.chat(sender, "Åkeri Berg AB, trafikledare")
+    stack.chat(sender, "Chaufförsklienten")
     done = stack.chat(sender, "per@bergsakeri.se").json()
     assert done["handoff"] == first["handoff"] and "är skapat" in _texts(done), done
 

@@ -1,4 +1,4 @@
-"""message turn decision and its reasons, conversation offered choices
+"""message turn decision and its reasons, conversation offered choices, ticket order
 
 Revision ID: 0007
 Revises: 0006
@@ -20,9 +20,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("reasons", sa.JSON(), nullable=True))
     with op.batch_alter_table("conversations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("offered_choices", sa.JSON(), nullable=True))
+    with op.batch_alter_table("tickets", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("order", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("tickets", schema=None) as batch_op:
+        batch_op.drop_column("order")
     with op.batch_alter_table("conversations", schema=None) as batch_op:
         batch_op.drop_column("offered_choices")
     with op.batch_alter_table("messages", schema=None) as batch_op:

@@ -140,3 +140,37 @@ def test_after_the_reopen_window_a_new_case_is_opened(
     client.post(f"/api/v1/tickets/{ticket_id}/resolve", headers=agent)
     again = _handoff(client, settings, key="second").json()
     assert again["ticket_id"] != ticket_id and again["reopened"] is False
+
+
+def test_an_order_is_kept_as_fields_with_what_is_still_missing(
+    client: TestClient, settings: Settings, db: Session
+) -> None:
+    client.post(CHAT, json={"sender": "d1", "message": "vi behöver en ny användare"})
+    secret = {"X-Internal-Token": settings.internal_token.get_secret_value()}
+    body = {
+        "conversation_key": "conv-1",
+        "idempotency_key": "order-1",
+        "description": "Vi behöver en ny användare till Per Berg",
+        "order": {"kind": "user", "fields": {"person": "Per Berg"}},
+        "collecting": True,
+    }
+    ticket_id = client.post("/api/v1/handoffs", json=body, headers=secret).json()["ticket_id"]
+    agent = _agent(client, db)
+    order = client.get(f"/api/v1/tickets/{ticket_id}", headers=agent).json()["order"]
+    assert order == {
+        "kind": "user",
+        "fields": {"person": "Per Berg"},
+        "missing": ["company", "access", "email"],
+    }
+    # The form's answers complete the same order.
+    body["order"] = {
+        "kind": "user",
+        "fields": {"company": "Åkeri Berg AB", "access": "Chaufförsklienten"},
+    }
+    body["collecting"] = False
+    client.post("/api/v1/handoffs", json=body, headers=secret)
+    order = client.get(f"/api/v1/tickets/{ticket_id}", headers=agent).json()["order"]
+    assert order["missing"] == ["email"] and order["fields"]["company"] == "Åkeri Berg AB"
+    # An unknown kind or field is refused.
+    body["order"] = {"kind": "pizza", "fields": {}}
+    assert client.post("/api/v1/handoffs", json=body, headers=secret).status_code == 422
