@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -11,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.api_client import ApiUnavailable, create_handoff
-from actions.turn import turn_info
+from actions.turn import turn_info, user_events
 from bot.orders import OrderKind, kinds, slot_of
 from bot.redaction import EMAIL_MASK, PHONE_MASK
 from bot.replies import reply
@@ -36,6 +37,21 @@ HANDOFF_SLOTS = (
 
 def _form_done() -> list[EventType]:
     return [*(SlotSet(slot, None) for slot in HANDOFF_SLOTS), SlotSet("handoff_wanted", False)]
+
+
+def _asks_again_on_questions(slot: str) -> Callable[..., dict[str, Any]]:
+    """A `validate_<slot>` method that answers a question instead of taking it as the value."""
+
+    def validate(
+        self: FormValidationAction,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        return _answer_and_ask_again(slot, str(value or ""), dispatcher, tracker)
+
+    return validate
 
 
 class ValidateHandoffForm(FormValidationAction):
@@ -73,30 +89,13 @@ class ValidateHandoffForm(FormValidationAction):
             return _answer_and_ask_again("handoff_description", text, dispatcher, tracker)
         return {"handoff_description": text}
 
-    def validate_handoff_company(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return _answer_and_ask_again("handoff_company", str(value or ""), dispatcher, tracker)
-
-    def validate_order_person(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return _answer_and_ask_again("order_person", str(value or ""), dispatcher, tracker)
-
-    def validate_order_access(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return _answer_and_ask_again("order_access", str(value or ""), dispatcher, tracker)
-
-    def validate_order_email(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return _answer_and_ask_again("order_email", str(value or ""), dispatcher, tracker)
-
-    def validate_handoff_contact(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return _answer_and_ask_again("handoff_contact", str(value or ""), dispatcher, tracker)
+    # The other slots: a question asked instead of an answer is answered, and the
+    # form asks again (rasa_sdk calls `validate_<slot>`).
+    validate_handoff_company = _asks_again_on_questions("handoff_company")
+    validate_order_person = _asks_again_on_questions("order_person")
+    validate_order_access = _asks_again_on_questions("order_access")
+    validate_order_email = _asks_again_on_questions("order_email")
+    validate_handoff_contact = _asks_again_on_questions("handoff_contact")
 
 
 def _answer_and_ask_again(
@@ -134,7 +133,7 @@ def _order(tracker: Tracker) -> dict[str, Any] | None:
 def _gave_contact(tracker: Tracker) -> bool:
     """Whether the user has already written a phone number or an e-mail address in this
     conversation (masked here; the gateway puts it in the ticket's contact field)."""
-    said = (e.get("text") or "" for e in tracker.events if e.get("event") == "user")
+    said = (e.get("text") or "" for e in user_events(tracker))
     return any(PHONE_MASK in text or EMAIL_MASK in text for text in said)
 
 

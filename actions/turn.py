@@ -24,6 +24,11 @@ log = logging.getLogger(__name__)
 SHORT_CHANNELS = ("sms", "voice")
 
 
+def user_events(tracker: Tracker) -> list[dict[str, Any]]:
+    """What the user said in this conversation, oldest first (Rasa's `user` events)."""
+    return [e for e in tracker.events if e.get("event") == "user"]
+
+
 def turn_info(**info: Any) -> dict[str, Any]:
     """A custom message the gateway reads and does not show: what this turn did."""
     return {"viol3": info}
@@ -172,13 +177,11 @@ def _open_at_once(
 
 
 def _latest_user_timestamp(tracker: Tracker) -> float:
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return float(event.get("timestamp") or 0)
-    return 0.0
+    said = user_events(tracker)
+    return float(said[-1].get("timestamp") or 0) if said else 0.0
 
 
 def _recent_questions(tracker: Tracker, count: int = 2) -> list[str]:
     """The user's last `count` messages, oldest first: what went unanswered."""
-    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    said = [e.get("text") or "" for e in user_events(tracker)]
     return [text for text in said[-count:] if text]

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Literal, get_args
 
 import yaml
 
+from bot.knowledge.text import folded
+
 if TYPE_CHECKING:
     from lingua import LanguageDetector
 
@@ -122,13 +124,7 @@ def _swedish_terms() -> frozenset[str]:
     # Imported here: bot.knowledge itself imports this module.
     from bot.knowledge.vocabulary import swedish_terms
 
-    return frozenset(fold(term) for term in swedish_terms())
-
-
-def fold(word: str) -> str:
-    """`word` without diacritics ("mätbesked" -> "matbesked"), as people type on a phone."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return frozenset(folded(term) for term in swedish_terms())
 
 
 def significant_text(text: str, rules: LanguageRules | None = None) -> str:
@@ -148,7 +144,7 @@ def significant_text(text: str, rules: LanguageRules | None = None) -> str:
         if not any(ch.isdigit() for ch in w)
         and w not in rules.neutral_words
         and not w.startswith(rules.neutral_stems)
-        and fold(w) not in terms
+        and folded(w) not in terms
     ]
     return " ".join(words)
 
@@ -171,7 +167,7 @@ def _lexicon() -> dict[str, frozenset[Lang]]:
     for language in SUPPORTED:
         for text in training_texts(language):
             for word in significant_text(text).split():
-                used.setdefault(fold(word), set()).add(language)
+                used.setdefault(folded(word), set()).add(language)
     return {word: frozenset(languages) for word, languages in used.items()}
 
 
@@ -180,7 +176,7 @@ def _vote(words: list[str]) -> Lang | None:
     lexicon = _lexicon()
     votes: Counter[Lang] = Counter()
     for word in words:
-        languages = lexicon.get(fold(word), frozenset())
+        languages = lexicon.get(folded(word), frozenset())
         if len(languages) == 1:
             votes[next(iter(languages))] += 1
     ranked = votes.most_common(2)

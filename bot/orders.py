@@ -14,6 +14,7 @@ import yaml
 
 from bot.knowledge.text import folded
 from bot.redaction import EMAIL_MASK
+from bot.turn import our_words
 
 _DATA = Path(__file__).resolve().parent / "data" / "orders.yml"
 # "Skogsbolaget AB", "Mäkisen Metsäpalvelu Oy", "Shaw Forestry Ltd"
@@ -77,8 +78,6 @@ def given(text: str) -> dict[str, str]:
 def _person(text: str, company: tuple[int, int] | None) -> str | None:
     """A person's name in the message: capitalised words in a row that are not the
     company's and not words of our own texts ("Mina Sidor")."""
-    from bot.turn import our_words  # imported here: bot.turn reads the triage rules
-
     for match in _NAME.finditer(text.strip()):
         inside = company and company[0] <= match.start(1) < company[1]
         words = match.group(1).replace("-", " ").split()

@@ -27,8 +27,10 @@ from typing import Any, Literal
 import yaml
 
 from bot.knowledge.answer import Decision, decide, thresholds
+from bot.knowledge.articles import load_articles
 from bot.knowledge.search import KnowledgeIndex, default_index
-from bot.language import SUPPORTED, explicit_choice, fold
+from bot.knowledge.text import folded
+from bot.language import SUPPORTED, explicit_choice, training_texts
 from bot.nlu_examples import read_examples
 from bot.triage import Rule, needs_person
 
@@ -46,10 +48,10 @@ class TurnSettings:
     min_intent_confidence: float
     ask_human_min_confidence: float
     misses_before_handoff: int
-    cancel_phrases: tuple[str, ...] = ()
-    our_service_topics: frozenset[str] = frozenset()
-    service_words: frozenset[str] = frozenset()
-    other_name_window: int = 3
+    cancel_phrases: tuple[str, ...]
+    our_service_topics: frozenset[str]
+    service_words: frozenset[str]
+    other_name_window: int
 
 
 @cache
@@ -61,10 +63,10 @@ def settings(path: Path = _SETTINGS) -> TurnSettings:
         min_intent_confidence=float(raw["min_intent_confidence"]),
         ask_human_min_confidence=float(raw["ask_human_min_confidence"]),
         misses_before_handoff=int(raw["misses_before_handoff"]),
-        cancel_phrases=tuple(" ".join(_words(p)) for p in raw.get("cancel_phrases", [])),
-        our_service_topics=frozenset(raw.get("our_service_topics", [])),
-        service_words=frozenset(fold(w) for w in raw.get("service_words", [])),
-        other_name_window=int(raw.get("other_name_window", 3)),
+        cancel_phrases=tuple(" ".join(_words(p)) for p in raw["cancel_phrases"]),
+        our_service_topics=frozenset(raw["our_service_topics"]),
+        service_words=frozenset(folded(w) for w in raw["service_words"]),
+        other_name_window=int(raw["other_name_window"]),
     )
 
 
@@ -96,7 +98,7 @@ class TurnDecision:
 
 
 def _words(text: str) -> list[str]:
-    return [fold(word) for word in _WORD.findall(text)]
+    return [folded(word) for word in _WORD.findall(text)]
 
 
 @cache
@@ -178,9 +180,6 @@ def decide_turn(
 def our_words() -> frozenset[str]:
     """Every folded word of our own texts: the articles, their training questions, the
     NLU examples. A name outside them is someone else's."""
-    from bot.knowledge.articles import load_articles
-    from bot.language import training_texts
-
     texts = [" ".join((a.title, a.summary, a.body, *a.aliases)) for a in load_articles()]
     for language in SUPPORTED:
         texts += training_texts(language)
@@ -195,7 +194,7 @@ def names_someone_else(text: str, rules: TurnSettings | None = None) -> bool:
     of our texts use) next to a service word ("... Royal Mail's customer service")."""
     rules = rules or settings()
     words = _words(text)
-    names = {fold(m.group(0).split(":")[0]) for m in _NAME.finditer(text.strip())}
+    names = {folded(m.group(0).split(":")[0]) for m in _NAME.finditer(text.strip())}
     strangers = {w for w in names if w not in our_words()}
     for i, word in enumerate(words):
         if word in strangers:

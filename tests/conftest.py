@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from random import randrange
@@ -22,6 +23,16 @@ TELEGRAM_SECRET = "telegram-webhook-secret"
 TWILIO_SID = "AC" + "1" * 32
 TWILIO_TOKEN = "twilio-auth-token"
 TWILIO_NUMBER = "+46700000000"
+
+
+def wait_until(check: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    """Until `check()` holds (another process is at work); the deadline only turns a
+    hang into a failure."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
 
 
 def unique(prefix: str) -> str:

@@ -267,15 +267,14 @@ def _while_a_case_is_open(
     everything else, and everything once an agent has claimed it, goes to the ticket."""
     language = conversation.language
     handoff = Handoff(ticket_id=str(ticket.id), queue=ticket.queue, priority=ticket.priority)
-    if ticket.assigned_agent is not None:
-        agent = ticket.assigned_agent.display_name
-        text = reply("handoff_forwarded_claimed", language, ticket=ticket.id, agent=agent)
-        return _system_answer(
-            db, conversation, inbound, MessageStatus.FOR_AGENT, text, sender=sender, handoff=handoff
-        )
-    answered = answer_while_waiting(inbound.text, language)
+    claimed = ticket.assigned_agent
+    answered = answer_while_waiting(inbound.text, language) if claimed is None else None
     if answered is None:
-        text = reply("handoff_forwarded", language, ticket=ticket.id)
+        if claimed is None:
+            text = reply("handoff_forwarded", language, ticket=ticket.id)
+        else:
+            agent = claimed.display_name
+            text = reply("handoff_forwarded_claimed", language, ticket=ticket.id, agent=agent)
         return _system_answer(
             db, conversation, inbound, MessageStatus.FOR_AGENT, text, sender=sender, handoff=handoff
         )

@@ -16,9 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.knowledge.articles import KNOWLEDGE, load_articles
+from bot.knowledge.facts import FACTS, load
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # A Swedish term as the English and Finnish texts quote it: (…), "…", “…”.
@@ -48,8 +47,8 @@ def _fact_texts(node: Any, language: str | None = None) -> Iterator[tuple[str | 
 def _texts(root: Path) -> Iterator[tuple[str | None, str]]:
     for article in load_articles(root):
         yield article.language, "\n".join((article.title, article.summary, article.body))
-    for path in sorted((root / "facts").glob("*.yml")):
-        yield from _fact_texts(yaml.safe_load(path.read_text(encoding="utf-8")))
+    for path in sorted(FACTS.glob("*.yml")):
+        yield from _fact_texts(load(path.stem))
 
 
 @cache

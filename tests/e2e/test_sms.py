@@ -6,8 +6,6 @@ REST server through the outbox sender."""
 from __future__ import annotations
 
 import random
-import time
-from collections.abc import Callable
 from itertools import count
 from xml.etree import ElementTree
 
@@ -23,7 +21,7 @@ from api.conversations.service import find_conversation, open_ticket_of
 from bot.channels.sms import segments
 from bot.language import detect
 from tests.api.channels.twilio_signing import signed, sms_params
-from tests.conftest import TWILIO_NUMBER, Stack, unique
+from tests.conftest import TWILIO_NUMBER, Stack, unique, wait_until
 from tests.e2e.conftest import fresh, user_messages
 
 pytestmark = pytest.mark.e2e
@@ -126,15 +124,6 @@ def test_a_number_gets_no_more_sms_than_its_hourly_limit(stack: Stack, db: Sessi
     )  # kept all the same, for a person to see
 
 
-def wait_until(check: Callable[[], bool], timeout: float = 60.0) -> None:
-    """Until `check()` holds (the outbox sender works in its own process)."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("not in time")
-        time.sleep(0.1)
-
-
 def test_an_agents_reply_reaches_the_sms_user_shaped_for_sms(stack: Stack, db: Session) -> None:
     phone = Phone("46")
     text(stack, phone, "jag vill prata med en människa")
@@ -160,7 +149,7 @@ def test_an_agents_reply_reaches_the_sms_user_shaped_for_sms(stack: Stack, db: S
     def to_phone() -> list[dict[str, str]]:
         return [s for s in stack.twilio.sent("Messages.json") if s["To"] == phone.number]
 
-    wait_until(lambda: bool(to_phone()))
+    wait_until(lambda: bool(to_phone()), "the SMS to the phone")
     [sms] = to_phone()
     assert sms["From"] == TWILIO_NUMBER
     assert sms["Body"] == (

@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import random
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import count
 
@@ -30,7 +29,7 @@ from api.conversations.schemas import BotMessage, Button
 from api.conversations.service import find_conversation, open_ticket_of
 from api.outbox.models import OutboxMessage
 from bot.language import detect
-from tests.conftest import TELEGRAM_SECRET, TELEGRAM_TOKEN, Stack
+from tests.conftest import TELEGRAM_SECRET, TELEGRAM_TOKEN, Stack, wait_until
 from tests.e2e.conftest import fresh, user_messages
 
 pytestmark = pytest.mark.e2e
@@ -91,19 +90,10 @@ def sent_to(stack: Stack, user: TelegramUser) -> list[str]:
     return [f["text"] for f in sent if str(f.get("chat_id")) == str(user.chat_id)]
 
 
-def wait_until(check: Callable[[], bool], timeout: float = 60.0) -> None:
-    """Until `check()` holds (the outbox sender works in its own process)."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("not in time")
-        time.sleep(0.1)
-
-
 def wait_for_texts(stack: Stack, user: TelegramUser, n: int) -> list[str]:
     """The texts sent to the user, once there are at least `n`."""
     try:
-        wait_until(lambda: len(sent_to(stack, user)) >= n)
+        wait_until(lambda: len(sent_to(stack, user)) >= n, f"{n} texts")
     except AssertionError:
         raise AssertionError(f"{n} texts expected, got {sent_to(stack, user)}") from None
     return sent_to(stack, user)
@@ -207,7 +197,7 @@ def test_an_agents_reply_reaches_the_users_telegram_chat(stack: Stack, db: Sessi
         f"{api}/api/v1/tickets/{ticket.id}/reply", json={"text": said}, headers=agent
     )
     assert replied.is_success, replied.text
-    wait_until(lambda: said in sent_to(stack, user))
+    wait_until(lambda: said in sent_to(stack, user), "the agent's reply")
 
 
 def test_a_sticker_gets_a_request_to_type_the_question(stack: Stack) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
@@ -25,6 +24,7 @@ from api.outbox.models import OutboxMessage, OutboxStatus
 from api.outbox.senders import SmsSender, TelegramSender
 from api.outbox.worker import deliver_due
 from stack.processes import MAIN_PYTHON, ROOT
+from tests.conftest import wait_until
 from tests.fakes import FakeProvider, fake_provider
 
 SECRET = b"outbox-test-key"
@@ -145,15 +145,6 @@ def _start_sender(database_url: str, telegram: FakeProvider) -> subprocess.Popen
     )
 
 
-def _wait_for(condition: object, what: str, seconds: float = 120) -> None:
-    """Until `condition()` holds; the deadline only turns a hang into a failure."""
-    deadline = time.monotonic() + seconds
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
 def _texts_by_status(factory: sessionmaker[Session]) -> dict[str, set[str]]:
     """The outbox rows' texts by status, as the database has them now."""
     by_status: dict[str, set[str]] = {}
@@ -177,7 +168,7 @@ def test_killing_the_sender_loses_nothing_and_repeats_nothing_it_had_not_sent(
 
     sender = _start_sender(database_url, telegram)
     try:
-        _wait_for(lambda: len(telegram.sent("sendMessage")) >= 4, "the first sends")
+        wait_until(lambda: len(telegram.sent("sendMessage")) >= 4, "the first sends")
     finally:
         os.killpg(sender.pid, signal.SIGKILL)  # no chance to clean up (nor left behind)
         sender.wait()
@@ -191,8 +182,8 @@ def test_killing_the_sender_loses_nothing_and_repeats_nothing_it_had_not_sent(
     restarted = _start_sender(database_url, telegram)
     try:
         # The held row comes back once its lease (2 s here) has run out.
-        _wait_for(lambda: _all_final(factory), "every row to be sent or failed")
-        _wait_for(telegram.idle, "the provider to finish answering")
+        wait_until(lambda: _all_final(factory), "every row to be sent or failed", timeout=120)
+        wait_until(telegram.idle, "the provider to finish answering")
     finally:
         os.killpg(restarted.pid, signal.SIGTERM)
         restarted.wait(15)
