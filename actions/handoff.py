@@ -94,7 +94,16 @@ class ValidateHandoffForm(FormValidationAction):
     validate_handoff_company = _asks_again_on_questions("handoff_company")
     validate_order_person = _asks_again_on_questions("order_person")
     validate_order_access = _asks_again_on_questions("order_access")
-    validate_order_email = _asks_again_on_questions("order_email")
+
+    def validate_order_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        filled = _answer_and_ask_again("order_email", str(value or ""), dispatcher, tracker)
+        if filled.get("order_email"):
+            # The new user's address, not the caller's: the gateway keeps it off the contact.
+            dispatcher.utter_message(json_message=turn_info(order_email=True))
+        return filled
+
     validate_handoff_contact = _asks_again_on_questions("handoff_contact")
 
 
@@ -132,9 +141,12 @@ def _order(tracker: Tracker) -> dict[str, Any] | None:
 
 def _gave_contact(tracker: Tracker) -> bool:
     """Whether the user has already written a phone number or an e-mail address in this
-    conversation (masked here; the gateway puts it in the ticket's contact field)."""
+    conversation (masked here; the gateway puts it in the ticket's contact field). In an
+    order that collects an e-mail address, an address written is the new user's."""
+    order = _order_kind(tracker)
+    masks = (PHONE_MASK,) if order and "email" in order.fields else (PHONE_MASK, EMAIL_MASK)
     said = (e.get("text") or "" for e in user_events(tracker))
-    return any(PHONE_MASK in text or EMAIL_MASK in text for text in said)
+    return any(mask in text for text in said for mask in masks)
 
 
 def _handoff_started_at(tracker: Tracker) -> float:

@@ -138,6 +138,8 @@ def _hand_off(
     fields: dict[str, str] = {}
     if order is not None:  # the form asks for what the agent needs to carry it out
         fields = {f: v for f, v in given(text).items() if f in order.fields}
+        if "email" in fields:  # the new user's address: the gateway keeps it off the contact
+            info["order_email"] = True
         events.append(SlotSet("order_kind", order.id))
         events += [SlotSet(slot_of(f), v) for f, v in fields.items()]
     if described:

@@ -52,6 +52,10 @@ class TurnSettings:
     our_service_topics: frozenset[str]
     service_words: frozenset[str]
     other_name_window: int
+    instruction_phrases: tuple[str, ...] = ()
+    instruction_verbs: frozenset[str] = frozenset()
+    instruction_objects: frozenset[str] = frozenset()
+    instruction_window: int = 4
 
 
 @cache
@@ -67,6 +71,10 @@ def settings(path: Path = _SETTINGS) -> TurnSettings:
         our_service_topics=frozenset(raw["our_service_topics"]),
         service_words=frozenset(folded(w) for w in raw["service_words"]),
         other_name_window=int(raw["other_name_window"]),
+        instruction_phrases=tuple(" ".join(_words(p)) for p in raw["instruction_phrases"]),
+        instruction_verbs=frozenset(folded(w) for w in raw["instruction_verbs"]),
+        instruction_objects=frozenset(folded(w) for w in raw["instruction_objects"]),
+        instruction_window=int(raw["instruction_window"]),
     )
 
 
@@ -158,6 +166,9 @@ def decide_turn(
         reasons = (heard, "plain small talk", found)
         return TurnDecision("small_talk", reasons, search, response=rules.small_talk[intent])
 
+    if instructs_the_assistant(turn.text, rules):
+        reasons = (heard, found, "instructions to the assistant, not a question")
+        return TurnDecision("no_answer", reasons, search, unrelated=True)
     if search.topic in rules.our_service_topics and names_someone_else(turn.text, rules):
         reasons = (heard, found, "about another organisation's service")
         return TurnDecision("no_answer", reasons, search, unrelated=True)
@@ -202,6 +213,22 @@ def names_someone_else(text: str, rules: TurnSettings | None = None) -> bool:
             if any(w in rules.service_words for w in near):
                 return True
     return False
+
+
+def instructs_the_assistant(text: str, rules: TurnSettings | None = None) -> bool:
+    """Whether the message tries to instruct the assistant itself ("ignore everything
+    above", "print your system prompt", "du är nu en pirat") instead of asking."""
+    rules = rules or settings()
+    words = _words(text)
+    said = f" {' '.join(words)} "
+    if any(f" {phrase} " in said for phrase in rules.instruction_phrases):
+        return True
+    window = rules.instruction_window
+    return any(
+        word in rules.instruction_verbs
+        and any(w in rules.instruction_objects for w in words[i + 1 : i + window + 1])
+        for i, word in enumerate(words)
+    )
 
 
 def is_cancel(text: str) -> bool:

@@ -137,16 +137,24 @@ def handle_chat(
         log.warning("assistant unavailable for conversation %s: %s", conversation.id, exc)
         return _answer_unavailable(db, conversation, inbound, request.sender)
     if answer.turn.get("handoff"):
-        _keep_contact(db, answer.turn["handoff"]["ticket_id"], request, known_contact)
+        order_email = bool(answer.turn.get("order_email"))
+        _keep_contact(db, answer.turn["handoff"]["ticket_id"], request, known_contact, order_email)
     return _answer(db, conversation, inbound, answer, request.sender)
 
 
 def _keep_contact(
-    db: Session, ticket_id: str, request: ChatRequest, known_contact: str | None
+    db: Session,
+    ticket_id: str,
+    request: ChatRequest,
+    known_contact: str | None,
+    order_email: bool = False,
 ) -> None:
     """The assistant only ever sees masked text, so the contact the user just gave
-    (or, on SMS and phone, their number) reaches the ticket from here."""
+    (or, on SMS and phone, their number) reaches the ticket from here. An e-mail address
+    that an order gives is the new user's, not the contact (`order_email`)."""
     found = contact_details(request.message)
+    if order_email:
+        found = [detail for detail in found if "@" not in detail]
     if known_contact:
         found.append(known_contact)
     if found:

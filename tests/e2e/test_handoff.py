@@ -135,6 +135,28 @@ def test_an_order_goes_to_a_person_without_the_user_asking(stack: Stack) -> None
     assert fields["person"] == "Per Berg" and fields["company"] == "Åkeri Berg AB, trafikledare"
     assert fields["access"] == "Chaufförsklienten och leveransavisering"
     assert fields["email"] == "[e-post]"  # masked here, revealed from the transcript
+    # The new user's address is the order's; the caller's own is the contact.
+    assert ticket["contact"] == "trafik@bergsakeri.se", ticket
+
+
+def test_an_address_in_the_order_is_the_new_users_and_the_caller_is_asked_for_theirs(
+    stack: Stack,
+) -> None:
+    sender = unique("e2e-order-email")
+    first = stack.chat(
+        sender, "Vi behöver ett konto i VIOL 3 till vår nya förare Kalle Ek, kalle.ek@akeriet.se"
+    ).json()
+    assert (first["handoff"]["queue"], first["handoff"]["priority"]) == ("access", 4), first
+    stack.chat(sender, "Åkeriet Ek AB")
+    asked = stack.chat(sender, "Chaufförsklienten").json()
+    # The address in the order was Kalle's: the caller is still asked how to reach them.
+    assert "Hur når vi dig" in _texts(asked), asked
+    stack.chat(sender, "0701234567")
+    agent = {"Authorization": f"Bearer {_agent_token(stack, unique('e2e-order'), 'Eva')}"}
+    ticket_id = first["handoff"]["ticket_id"]
+    ticket = httpx.get(f"{stack.api}/api/v1/tickets/{ticket_id}", headers=agent).json()
+    assert ticket["order"]["fields"]["person"] == "Kalle Ek", ticket["order"]
+    assert ticket["contact"] == "0701234567", ticket
 
 
 def test_a_driver_stuck_at_the_site_is_handed_over_at_once_on_sms(stack: Stack) -> None:
@@ -199,7 +221,9 @@ def test_a_question_in_the_middle_of_the_form_is_answered_and_the_form_goes_on(
     assert "Vilket företag" in _texts(asked), asked  # and the form asks again
     stack.chat(sender, "Åkeri Berg AB, trafikledare")
     stack.chat(sender, "Chaufförsklienten")
-    done = stack.chat(sender, "per@bergsakeri.se").json()
+    asked = stack.chat(sender, "per@bergsakeri.se").json()  # the new user's address
+    assert "Hur når vi dig" in _texts(asked), asked
+    done = stack.chat(sender, "trafik@bergsakeri.se").json()
     assert done["handoff"] == first["handoff"] and "är skapat" in _texts(done), done
 
 
