@@ -74,8 +74,9 @@ def redact(text: str) -> str:
     return _PHONE.sub(PHONE_MASK, text)
 
 
-def contact_details(text: str) -> list[str]:
-    """The phone numbers and e-mail addresses in `text`, as written (for a ticket's contact)."""
-    return [m.group(0) for m in _EMAIL.finditer(text)] + [
+def contact_details(text: str, *, emails: bool = True) -> list[str]:
+    """The phone numbers and (unless `emails` is false) e-mail addresses in `text`, as
+    written (for a ticket's contact)."""
+    return [m.group(0) for m in _EMAIL.finditer(text) if emails] + [
         m.group(0).strip() for m in _PHONE.finditer(_EMAIL.sub(" ", text))
     ]

@@ -52,10 +52,10 @@ class TurnSettings:
     our_service_topics: frozenset[str]
     service_words: frozenset[str]
     other_name_window: int
-    instruction_phrases: tuple[str, ...] = ()
-    instruction_verbs: frozenset[str] = frozenset()
-    instruction_objects: frozenset[str] = frozenset()
-    instruction_window: int = 4
+    instruction_phrases: tuple[str, ...]
+    instruction_verbs: frozenset[str]
+    instruction_objects: frozenset[str]
+    instruction_window: int
 
 
 @cache
@@ -220,8 +220,7 @@ def instructs_the_assistant(text: str, rules: TurnSettings | None = None) -> boo
     above", "print your system prompt", "du är nu en pirat") instead of asking."""
     rules = rules or settings()
     words = _words(text)
-    said = f" {' '.join(words)} "
-    if any(f" {phrase} " in said for phrase in rules.instruction_phrases):
+    if _says_a_phrase(words, rules.instruction_phrases):
         return True
     window = rules.instruction_window
     return any(
@@ -237,8 +236,13 @@ def is_cancel(text: str) -> bool:
     words = _words(text)
     if not words or len(words) > 6:
         return False
-    said = " ".join(words)
-    return any(f" {phrase} " in f" {said} " for phrase in settings().cancel_phrases)
+    return _says_a_phrase(words, settings().cancel_phrases)
+
+
+def _says_a_phrase(words: list[str], phrases: tuple[str, ...]) -> bool:
+    """Whether the folded words contain one of the (folded) phrases as whole words."""
+    said = f" {' '.join(words)} "
+    return any(f" {phrase} " in said for phrase in phrases)
 
 
 def answer_while_waiting(text: str, language: str) -> TurnDecision | None:

@@ -152,9 +152,7 @@ def _keep_contact(
     """The assistant only ever sees masked text, so the contact the user just gave
     (or, on SMS and phone, their number) reaches the ticket from here. An e-mail address
     that an order gives is the new user's, not the contact (`order_email`)."""
-    found = contact_details(request.message)
-    if order_email:
-        found = [detail for detail in found if "@" not in detail]
+    found = contact_details(request.message, emails=not order_email)
     if known_contact:
         found.append(known_contact)
     if found:
