@@ -152,7 +152,8 @@ async function changeLanguage(lang) {
   prefs.set("lang", lang);
   applyTexts();
   if (!state.user) return;
-  await loadQueueNames().catch(quietFail);
+  const current = await loadQueueNames().catch((err) => { quietFail(err); return true; });
+  if (!current) return;  // a later change of language redraws the page
   state.overviewKey = "";
   if (state.view === "ticket" && state.ticket) {
     // Rebuilt in the new language; what the agent was writing stays.
@@ -259,9 +260,13 @@ function route(focus = false) {
 
 // ---- queues ----
 async function loadQueueNames() {
-  const data = await api(`/api/v1/queues?lang=${uiLang}`);
+  const lang = uiLang;
+  const data = await api(`/api/v1/queues?lang=${lang}`);
+  // A quick switch of language can answer out of order: only the last choice counts.
+  if (lang !== uiLang) return false;
   state.queues = data.queues;
   if (!state.queues.some((q) => q.id === state.queue)) state.queue = state.queues[0]?.id;
+  return true;
 }
 
 async function refreshQueues() {

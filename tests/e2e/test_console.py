@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 from sqlalchemy.orm import Session
 
 from api.agents.models import AgentRole
@@ -73,11 +73,21 @@ def _log_in(console: Page, stack: Stack) -> None:
 
 
 def _switch_language_and_back(console: Page) -> None:
+    """To English and straight back, with the English queue names answering
+    last: the page must stay in the language chosen last."""
+    held: list[Route] = []
+    english_names = re.compile(r"/api/v1/queues\?lang=en")
+    console.route(english_names, lambda route: held.append(route))
     console.get_by_label("Språk", exact=True).select_option("en")
     expect(console.get_by_role("heading", name="Queues", exact=True)).to_be_visible()
     expect(console.get_by_role("button", name="Log out")).to_be_visible()
     console.get_by_label("Language", exact=True).select_option("sv")
     expect(console.get_by_role("heading", name="Köer", exact=True)).to_be_visible()
+    expect(console.get_by_role("link", name="Redovisning av råvara", exact=True)).to_be_visible()
+    assert len(held) == 1, "the English queue names were asked for once"
+    with console.expect_event("requestfinished", lambda r: english_names.search(r.url) is not None):
+        held[0].continue_()
+    console.unroute(english_names)
 
 
 def test_an_agent_claims_and_answers_in_the_console_and_the_user_sees_it(
