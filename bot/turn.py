@@ -56,6 +56,9 @@ class TurnSettings:
     instruction_verbs: frozenset[str]
     instruction_objects: frozenset[str]
     instruction_window: int
+    other_services: tuple[tuple[str, bool], ...]  # (folded name, written capitalised)
+    name_endings: frozenset[str]
+    our_names: frozenset[str]
 
 
 @cache
@@ -75,6 +78,9 @@ def settings(path: Path = _SETTINGS) -> TurnSettings:
         instruction_verbs=frozenset(folded(w) for w in raw["instruction_verbs"]),
         instruction_objects=frozenset(folded(w) for w in raw["instruction_objects"]),
         instruction_window=int(raw["instruction_window"]),
+        other_services=tuple((folded(n), n[:1].isupper()) for n in raw["other_services"]),
+        name_endings=frozenset(raw["name_endings"]),
+        our_names=frozenset(folded(w) for w in raw["our_names"]),
     )
 
 
@@ -169,6 +175,9 @@ def decide_turn(
     if instructs_the_assistant(turn.text, rules):
         reasons = (heard, found, "instructions to the assistant, not a question")
         return TurnDecision("no_answer", reasons, search, unrelated=True)
+    if mentions_another_service(turn.text, rules):
+        reasons = (heard, found, "about another company's product or service")
+        return TurnDecision("no_answer", reasons, search, unrelated=True)
     if search.topic in rules.our_service_topics and names_someone_else(turn.text, rules):
         reasons = (heard, found, "about another organisation's service")
         return TurnDecision("no_answer", reasons, search, unrelated=True)
@@ -213,6 +222,26 @@ def names_someone_else(text: str, rules: TurnSettings | None = None) -> bool:
             if any(w in rules.service_words for w in near):
                 return True
     return False
+
+
+def mentions_another_service(text: str, rules: TurnSettings | None = None) -> bool:
+    """Whether the message is about a well-known product or organisation that is not
+    ours ("two-factor in Gmail", "Postilta saapumisilmoitus", "mitt BankID"), and
+    does not name VIOL or Biometria as well."""
+    rules = rules or settings()
+    raw_words = _WORD.findall(text)
+    if any(folded(word) in rules.our_names for word in raw_words):
+        return False
+    return any(
+        _is_name(folded(word), name, rules.name_endings) and (word[:1].isupper() or not capital)
+        for word in raw_words
+        for name, capital in rules.other_services
+    )
+
+
+def _is_name(word: str, name: str, endings: frozenset[str]) -> bool:
+    """The name itself or inflected (Finnish "Gmailissa", Swedish "Swedbanks")."""
+    return word == name or (word.startswith(name) and word[len(name) :] in endings)
 
 
 def instructs_the_assistant(text: str, rules: TurnSettings | None = None) -> bool:

@@ -46,9 +46,17 @@ class FakeProvider:
             return self.in_flight == 0
 
 
+class _CutShort(Exception):
+    """The client went away before its whole request had arrived."""
+
+
 def _read_fields(handler: BaseHTTPRequestHandler) -> dict[str, Any]:
     length = int(handler.headers.get("Content-Length") or 0)
-    raw = handler.rfile.read(length).decode() if length else ""
+    body = handler.rfile.read(length) if length else b""
+    if len(body) < length:
+        # A real provider never acts on half a request (a sender killed mid-send).
+        raise _CutShort
+    raw = body.decode()
     if "json" in (handler.headers.get("Content-Type") or ""):
         loaded: dict[str, Any] = json.loads(raw or "{}")
         return loaded
@@ -119,7 +127,11 @@ def fake_provider(kind: str) -> Iterator[FakeProvider]:
         def _answer(self) -> None:
             time.sleep(provider.delay)
             path = urlparse(self.path).path
-            fields = _read_fields(self)
+            try:
+                fields = _read_fields(self)
+            except _CutShort:
+                self.close_connection = True
+                return
             with provider.lock:
                 failing = provider.fail_next.pop(0) if provider.fail_next else None
                 if failing is None:

@@ -27,6 +27,7 @@ _UNIT = re.compile(r"m\s?(?:³|\^3)")
 _MIN_PART = 3
 # Swedish and Finnish compounds often join their parts with these letters.
 _LINKS = ("", "s")
+_QUOTES = "'\"`´‘’“”«»"
 
 
 @cache
@@ -53,7 +54,22 @@ def folded(text: str) -> str:
 def words(text: str, language: str) -> list[str]:
     """The word and number tokens of `text` (punctuation dropped)."""
     doc = _tokenizer(language)(normalise(text))
-    return [t.text for t in doc if any(ch.isalnum() for ch in t.text)]
+    out: list[str] = []
+    for token in doc:
+        out.extend(_parts(token.text.strip(_QUOTES)))
+    return [w for w in out if any(ch.isalnum() for ch in w)]
+
+
+def _parts(token: str) -> list[str]:
+    """A quoted field joined to a Finnish or English word ("'avdrag'-rivi", "m3f-luku")
+    is the two words; short prefixes stay joined ("e-post")."""
+    head, dash, tail = token.partition("-")
+    if not dash:
+        return [token]
+    head = head.strip(_QUOTES)
+    if len(head) >= _MIN_PART and len(tail) >= 2 and not head.isdigit() and not tail.isdigit():
+        return [head, *_parts(tail.strip(_QUOTES))]
+    return [token]
 
 
 def stem(word: str, language: str) -> str:

@@ -147,3 +147,49 @@ def test_instructions_to_the_assistant_get_the_out_of_scope_answer(
 def test_a_question_that_only_mentions_ignoring_something_is_still_answered() -> None:
     decision = _decide("Can I ignore the warning that my role is missing?", "en")
     assert not decision.unrelated, decision
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent"),
+    [
+        ("Jag får ingen kod till tvåstegsverifieringen i Hotmail längre", "sv", "driver_2fa"),
+        ("Mitt mobila BankID har slutat fungera efter telefonbytet", "sv", "driver_2fa"),
+        (
+            "My PostNord delivery notice says the parcel is waiting, where do I get it?",
+            "en",
+            "knowledge_question",
+        ),
+        ("I can't log in to Netflix on my new phone", "en", "driver_login"),
+        ("En pääse kirjautumaan Spotifyhin uudella puhelimella", "fi", "driver_login"),
+        ("Postilta tuli saapumisilmoitus, mistä noudan paketin?", "fi", "support_channels"),
+    ],
+)
+def test_another_companys_product_is_not_ours_whatever_words_it_shares(
+    text: str, language: str, intent: str
+) -> None:
+    decision = _decide(text, language, intent, 1.0)
+    assert decision.outcome == "no_answer" and decision.unrelated, decision
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "topic"),
+    [
+        # "posti" is also plain mail, and Kivra is where notes are delivered.
+        ("Tuleeko mittaustodistus postissa vai sähköisesti?", "fi", "mb_distribution"),
+        ("Varför kommer inte mina mätbesked till Kivra längre?", "sv", "mb_distribution"),
+        # Naming VIOL makes it ours, even next to another company's name.
+        ("Kan jag logga in i VIOL 3 med mitt BankID?", "sv", None),
+    ],
+)
+def test_our_own_services_named_beside_others_are_still_ours(
+    text: str, language: str, topic: str | None
+) -> None:
+    decision = _decide(text, language)
+    assert not decision.unrelated, decision
+    if topic is not None:
+        assert decision.topic == topic, decision
+
+
+def test_a_quoted_field_joined_to_a_finnish_word_is_found() -> None:
+    decision = _decide("Mitä 'Avdrag'-rivi tarkoittaa mittaustodistuksessa?", "fi")
+    assert decision.topic == "mb_deduction", decision
