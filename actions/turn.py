@@ -77,7 +77,11 @@ def _say(
         dispatcher.utter_message(response=decision.response)
         return []
     if decision.outcome == "answer":
-        dispatcher.utter_message(text=knowledge.text(), buttons=_choices(decision, language))
+        text = knowledge.text()
+        if knowledge.alternatives:  # close topics, one choice away
+            text = f"{text}\n\n{reply('knowledge_alternatives', language)}"
+            info["choices"] = [h.topic for h in knowledge.alternatives]
+        dispatcher.utter_message(text=text, buttons=_choices(decision, language))
         info["topic"] = decision.topic
         return [SlotSet("knowledge_misses", 0)]
     if decision.outcome == "clarify":
@@ -97,11 +101,14 @@ def _say(
 
 
 def _choices(decision: TurnDecision, language: str) -> list[dict[str, str]]:
-    """The parts an article offers to go on to, as buttons (lines on SMS and Telegram)."""
-    article = decision.knowledge.hits[0].article
+    """The parts an article offers to go on to, then the close topics, as buttons
+    (numbered lines on SMS and Telegram)."""
+    knowledge = decision.knowledge
     index = default_index()
-    hits = (index.hit_for(topic, language) for topic in article.choices)
-    return [{"title": hit.title, "payload": hit.title} for hit in hits if hit is not None]
+    parts = (index.hit_for(topic, language) for topic in knowledge.hits[0].article.choices)
+    hits = [*(hit for hit in parts if hit is not None), *knowledge.alternatives]
+    titles = dict.fromkeys(hit.title for hit in hits)
+    return [{"title": title, "payload": title} for title in titles]
 
 
 def _hand_off(

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 
 import yaml
 
-from bot.knowledge.text import folded
+from bot.knowledge.text import QUOTED, folded
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
@@ -40,12 +40,6 @@ SUPPORTED: tuple[Lang, ...] = get_args(Lang)
 
 _DATA = Path(__file__).parent / "data" / "language.yml"
 _ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+")
-# A quoted span: "…", “…”, «…», `…`, or '…' (an apostrophe inside a word, as in
-# "don't", opens nothing).
-_QUOTED = re.compile(
-    r"\"[^\"\n]{1,120}\"|“[^”\n]{1,120}”|”[^”\n]{1,120}”|«[^»\n]{1,120}»|`[^`\n]{1,120}`"
-    r"|(?<!\w)['‘’][^'‘’\n]{1,120}['‘’](?!\w)"
-)
 _TRAINING = Path(__file__).resolve().parent.parent / "knowledge" / "training"
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 
@@ -132,7 +126,7 @@ def significant_text(text: str, rules: LanguageRules | None = None) -> str:
     rules = rules or load_rules()
     normalised = unicodedata.normalize("NFC", text)
     # What is quoted is the note's (or someone else's) language, not the writer's.
-    normalised = _QUOTED.sub(" ", normalised)
+    normalised = QUOTED.sub(" ", normalised)
     # An e-mail address or a web address is a name, not words of any language.
     lowered = _ADDRESS.sub(" ", normalised.lower())
     for phrase in rules.neutral_phrases:
@@ -149,15 +143,20 @@ def significant_text(text: str, rules: LanguageRules | None = None) -> str:
     return " ".join(words)
 
 
-def training_texts(language: str) -> list[str]:
-    """What our own training data says in `language`: NLU examples, knowledge questions."""
+def training_texts(language: str, *, unrelated: bool = True) -> list[str]:
+    """What our own training data says in `language`: NLU examples, knowledge questions,
+    and (unless `unrelated` is false) the examples of what is not ours."""
     from bot.nlu_examples import read_examples
 
-    texts = [text for text, _intent in read_examples(language)]
+    texts = [
+        text for text, intent in read_examples(language) if unrelated or intent != "out_of_scope"
+    ]
     questions = yaml.safe_load((_TRAINING / f"questions_{language}.yml").read_text("utf-8"))
     texts += [q for qs in questions["questions"].values() for q in qs]
-    unrelated = yaml.safe_load((_TRAINING / f"out_of_scope_{language}.yml").read_text("utf-8"))
-    return texts + list(unrelated["out_of_scope"])
+    if unrelated:
+        others = yaml.safe_load((_TRAINING / f"out_of_scope_{language}.yml").read_text("utf-8"))
+        texts += list(others["out_of_scope"])
+    return texts
 
 
 @cache

@@ -199,10 +199,10 @@ def decide_turn(
 @cache
 def our_words() -> frozenset[str]:
     """Every folded word of our own texts: the articles, their training questions, the
-    NLU examples. A name outside them is someone else's."""
+    NLU examples (not those of what is not ours). A name outside them is someone else's."""
     texts = [" ".join((a.title, a.summary, a.body, *a.aliases)) for a in load_articles()]
     for language in SUPPORTED:
-        texts += training_texts(language)
+        texts += training_texts(language, unrelated=False)
     return frozenset(word for text in texts for word in _words(text))
 
 

@@ -11,6 +11,7 @@ import yaml
 
 from bot.knowledge.entities import FactMention, mentions
 from bot.knowledge.search import Hit, KnowledgeIndex, default_index
+from bot.knowledge.text import words
 
 _SETTINGS = Path(__file__).resolve().parents[1] / "data" / "knowledge.yml"
 
@@ -21,6 +22,7 @@ class Thresholds:
     min_score: float
     ambiguity_ratio: float
     max_choices: int
+    clarify_max_words: int
     intent_min_confidence: float
     intent_topics: dict[str, str]
 
@@ -33,7 +35,8 @@ def thresholds() -> Thresholds:
 
 @dataclass(frozen=True)
 class Decision:
-    """`answer` the first hit, `clarify` between the hits, or `none` fits."""
+    """`answer` the first hit (the others are close alternatives), `clarify`
+    between the hits, or `none` fits."""
 
     kind: Literal["answer", "clarify", "none"]
     hits: list[Hit] = field(default_factory=list)
@@ -42,6 +45,11 @@ class Decision:
     @property
     def topic(self) -> str | None:
         return self.hits[0].topic if self.kind == "answer" else None
+
+    @property
+    def alternatives(self) -> list[Hit]:
+        """Close topics offered beside the answer."""
+        return self.hits[1:] if self.kind == "answer" else []
 
     def text(self) -> str:
         """The chat answer: the named facts first, then the article's summary."""
@@ -95,6 +103,6 @@ def decide(
     if unrelated or not hits or hits[0].score < limits.min_score:
         return Decision("none", hits)
     close = [h for h in hits[1:] if h.score >= limits.ambiguity_ratio * hits[0].score]
-    if close:
+    if close and len(words(query, language)) <= limits.clarify_max_words:
         return Decision("clarify", [hits[0], *close], facts)
-    return Decision("answer", hits[:1], facts)
+    return Decision("answer", [hits[0], *close], facts)

@@ -20,7 +20,8 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.knowledge.articles import Article, load_articles
 from bot.knowledge.classifier import OUT_OF_SCOPE, TopicClassifier, cached_classifiers
-from bot.knowledge.text import terms, with_compound_parts
+from bot.knowledge.text import QUOTED, terms, with_compound_parts, words
+from bot.knowledge.vocabulary import swedish_terms
 
 FIELD_WEIGHTS = {"title": 3.0, "aliases": 3.0, "summary": 2.0, "body": 1.0}
 K1, B = 1.2, 0.75
@@ -28,6 +29,12 @@ K1, B = 1.2, 0.75
 # score of BM25_HALF counts half as much as the strongest possible one.
 CLASSIFIER_WEIGHT = 2.0
 BM25_HALF = 8.0
+# Swedish lines quoted from the note in an English or Finnish question ("what
+# is 'Vrak Lagringsröta'") are looked up in the Swedish articles too, where the
+# note's own words are; a strong match there counts like one in the question's
+# own language.
+QUOTED_SWEDISH_WEIGHT = 1.0
+SWEDISH_LETTERS = frozenset("åäö")
 SNIPPET_CHARS = 220
 
 
@@ -110,6 +117,13 @@ class _LanguageIndex:
         return scores
 
 
+def _is_note_word(word: str) -> bool:
+    """A word of the note's Swedish vocabulary that no English or Finnish writer uses
+    as their own ("övermål", "lagringsröta"; not "information")."""
+    lowered = word.lower()
+    return lowered in swedish_terms() and bool(SWEDISH_LETTERS & set(lowered))
+
+
 def _saturated(bm25: float) -> float:
     """A BM25 score mapped onto 0..1: strong matches near 1, weak ones near 0."""
     return bm25 / (bm25 + BM25_HALF)
@@ -145,12 +159,29 @@ class KnowledgeIndex:
         if classifier is None or not lexical:  # no word of the question is known at all
             return lexical
         probabilities = classifier.probabilities(query)
+        quoted = self._quoted_swedish(query, language)
         return {
             doc: CLASSIFIER_WEIGHT * probabilities.get(article.topic, 0.0)
             + _saturated(lexical.get(doc, 0.0))
+            + QUOTED_SWEDISH_WEIGHT * quoted.get(article.topic, 0.0)
             for doc, article in enumerate(index.articles)
             if doc in lexical or probabilities.get(article.topic, 0.0) > 0.01
         }
+
+    def _quoted_swedish(self, query: str, language: str) -> dict[str, float]:
+        """Per topic, how well the Swedish the non-Swedish `query` quotes from the note
+        matches our Swedish articles: 1 for the best one, the others relative to it."""
+        swedish = self._indexes.get("sv")
+        if language == "sv" or swedish is None:
+            return {}
+        quoted = " ".join(span for span in QUOTED.findall(query))
+        note_words = [w for w in words(query, language) if _is_note_word(w)]
+        lookup = f"{quoted} {' '.join(note_words)}".strip()
+        scores = swedish.score(lookup) if lookup else {}
+        best = max(scores.values(), default=0.0)
+        if best <= 0:
+            return {}
+        return {swedish.articles[doc].topic: score / best for doc, score in scores.items()}
 
     @property
     def languages(self) -> list[str]:

@@ -40,6 +40,14 @@ def _stemmer(language: str) -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer(_STEMMER_NAMES[language])
 
 
+# A quoted span: "…", “…”, «…», `…`, or '…' (an apostrophe inside a word, as in
+# "don't", opens nothing).
+QUOTED = re.compile(
+    r"\"[^\"\n]{1,120}\"|“[^”\n]{1,120}”|”[^”\n]{1,120}”|«[^»\n]{1,120}»|`[^`\n]{1,120}`"
+    r"|(?<!\w)['‘’][^'‘’\n]{1,120}['‘’](?!\w)"
+)
+
+
 def normalise(text: str) -> str:
     """Lower case, NFC, one spelling of cubic-metre units."""
     text = unicodedata.normalize("NFC", text).lower()

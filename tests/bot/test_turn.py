@@ -162,6 +162,10 @@ def test_a_question_that_only_mentions_ignoring_something_is_still_answered() ->
         ("I can't log in to Netflix on my new phone", "en", "driver_login"),
         ("En pääse kirjautumaan Spotifyhin uudella puhelimella", "fi", "driver_login"),
         ("Postilta tuli saapumisilmoitus, mistä noudan paketin?", "fi", "support_channels"),
+        ("How do I reset my Outlook password on the laptop?", "en", "driver_login"),
+        ("Vilken tid öppnar Clas Ohlson på lördagar?", "sv", "opening_hours"),
+        # A word that only our examples of what is not ours use is not ours either.
+        ("Mikä on Volvon tiepalvelun numero?", "fi", "support_channels"),
     ],
 )
 def test_another_companys_product_is_not_ours_whatever_words_it_shares(
@@ -179,6 +183,8 @@ def test_another_companys_product_is_not_ours_whatever_words_it_shares(
         ("Varför kommer inte mina mätbesked till Kivra längre?", "sv", "mb_distribution"),
         # Naming VIOL makes it ours, even next to another company's name.
         ("Kan jag logga in i VIOL 3 med mitt BankID?", "sv", None),
+        # The authenticator app a driver has from Microsoft is part of our two-factor.
+        ("Does the Microsoft Authenticator app work for the driver client's codes?", "en", None),
     ],
 )
 def test_our_own_services_named_beside_others_are_still_ours(

@@ -37,6 +37,16 @@ def test_two_close_topics_make_the_assistant_ask_which_one() -> None:
     assert decision.topic is None
 
 
+def test_a_whole_question_between_close_topics_gets_the_best_with_the_other_offered() -> None:
+    decision = decide(
+        "vad betyder kvantitet och avdrag på mitt besked", "sv", index=INDEX, limits=LIMITS
+    )
+    assert decision.kind == "answer"
+    offered = [decision.topic, *(h.topic for h in decision.alternatives)]
+    assert sorted(offered) == ["mb_gross", "mb_net"]
+    assert decision.text() == decision.hits[0].article.summary
+
+
 def test_nothing_matching_means_no_answer() -> None:
     decision = decide("fotboll på lördag", "sv", index=INDEX, limits=LIMITS)
     assert decision.kind == "none" and decision.text() == ""

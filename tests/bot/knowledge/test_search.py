@@ -68,3 +68,19 @@ def test_units_and_missing_swedish_letters_are_normalised() -> None:
 )
 def test_unrelated_questions_get_no_answer(language: str, text: str) -> None:
     assert decide(text, language).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "topic"),
+    [
+        ("en", "There's a row saying 'Slirskada' on the note, what is it?", "mb_reject"),
+        ("en", "what does 'Konjunkturstillägg' on my statement mean", "mb_additions"),
+        ("fi", "Mitä rivi 'Skrymvolym' tarkoittaa?", "mb_units"),
+    ],
+)
+def test_a_swedish_line_quoted_in_another_language_is_looked_up_where_the_note_is_written(
+    language: str, question: str, topic: str
+) -> None:
+    decision = decide(question, language)
+    assert decision.topic == topic, [(h.topic, h.score) for h in decision.hits]
+    assert decision.hits[0].language == language
