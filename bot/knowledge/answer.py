@@ -19,6 +19,7 @@ _SETTINGS = Path(__file__).resolve().parents[1] / "data" / "knowledge.yml"
 @dataclass(frozen=True)
 class Thresholds:
     max_oos: float
+    sure_score: float
     min_score: float
     ambiguity_ratio: float
     max_choices: int
@@ -41,6 +42,7 @@ class Decision:
     kind: Literal["answer", "clarify", "none"]
     hits: list[Hit] = field(default_factory=list)
     facts: list[FactMention] = field(default_factory=list)
+    unrelated: bool = False  # the search finds it is not about VIOL 3 at all
 
     @property
     def topic(self) -> str | None:
@@ -99,9 +101,12 @@ def decide(
     hits, facts = ranked(query, language, limits.max_choices, index=index)
     if any(f.decisive for f in facts) and hits:  # "what does 9993 mean"
         return Decision("answer", hits[:1], facts)
-    unrelated = index.out_of_scope(query, language) >= limits.max_oos
-    if unrelated or not hits or hits[0].score < limits.min_score:
-        return Decision("none", hits)
+    best = hits[0].score if hits else 0.0
+    # A match this strong is not overruled by the out-of-scope score, which also
+    # reacts to the way a question is put ("kan du berätta vad avdrag betyder").
+    unrelated = best < limits.sure_score and index.out_of_scope(query, language) >= limits.max_oos
+    if unrelated or best < limits.min_score:
+        return Decision("none", hits, unrelated=unrelated)
     close = [h for h in hits[1:] if h.score >= limits.ambiguity_ratio * hits[0].score]
     if close and len(words(query, language)) <= limits.clarify_max_words:
         return Decision("clarify", [hits[0], *close], facts)

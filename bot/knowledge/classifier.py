@@ -11,13 +11,16 @@ Finnish questions still count.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
 
 from bot.knowledge.articles import KNOWLEDGE, Article
+from bot.knowledge.text import folded
 from bot.modelcache import cached
 from bot.nlu_examples import read_examples
 from bot.textmodel import TextClassifier
@@ -64,11 +67,31 @@ def article_examples(articles: Iterable[Article]) -> list[Example]:
     return out
 
 
+@cache
+def _openings(language: str) -> re.Pattern[str]:
+    """The polite openings of knowledge/training/polite_frames.yml, one after another."""
+    frames = yaml.safe_load((KNOWLEDGE / "training" / "polite_frames.yml").read_text("utf-8"))
+    phrases = sorted((folded(f) for f in frames.get(language, [])), key=len, reverse=True)
+    alternatives = "|".join(re.escape(p) for p in phrases) or "(?!)"
+    return re.compile(rf"^(?:\s*(?:{alternatives})\b[\s,.!:;-]*)+")
+
+
+def without_opening(text: str, language: str) -> str:
+    """`text` folded, without the polite opening ("kan du berätta vad ..." -> "vad ...");
+    all of it when nothing else is left."""
+    text = folded(text).strip()
+    return _openings(language).sub("", text) or text
+
+
 class TopicClassifier(TextClassifier):
     """Probabilities of each topic (and of `out_of_scope`) for a question in one language."""
 
     def __init__(self, language: str, examples: list[Example]) -> None:
-        super().__init__(language, [e.text for e in examples], [e.label for e in examples])
+        texts = [without_opening(e.text, language) for e in examples]
+        super().__init__(language, texts, [e.label for e in examples])
+
+    def probabilities(self, text: str) -> Mapping[str, float]:
+        return super().probabilities(without_opening(text, self.language))
 
 
 def cached_classifiers(articles: tuple[Article, ...]) -> dict[str, TopicClassifier]:

@@ -68,9 +68,16 @@ def words(text: str, language: str) -> list[str]:
     return [w for w in out if any(ch.isalnum() for ch in w)]
 
 
+_CASE_AFTER_COLON = re.compile(r"(.+?):[^\W\d_]{1,5}")
+
+
 def _parts(token: str) -> list[str]:
     """A quoted field joined to a Finnish or English word ("'avdrag'-rivi", "m3f-luku")
-    is the two words; short prefixes stay joined ("e-post")."""
+    is the two words; short prefixes stay joined ("e-post"). A Finnish case ending
+    after a colon is the word's own ("m3f:llä" is m3f; "7:30" stays a time)."""
+    inflected = _CASE_AFTER_COLON.fullmatch(token)
+    if inflected:
+        token = inflected.group(1)
     head, dash, tail = token.partition("-")
     if not dash:
         return [token]

@@ -199,3 +199,38 @@ def test_our_own_services_named_beside_others_are_still_ours(
 def test_a_quoted_field_joined_to_a_finnish_word_is_found() -> None:
     decision = _decide("Mitä 'Avdrag'-rivi tarkoittaa mittaustodistuksessa?", "fi")
     assert decision.topic == "mb_deduction", decision
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent"),
+    [
+        ("Write me a limerick about the driver client", "en", "driver_login"),
+        ("Skriv en kort dikt om tvåfaktorsinloggning", "sv", "driver_2fa"),
+        ("Kirjoita minulle laulu mittaustodistuksesta", "fi", "measurement_note"),
+    ],
+)
+def test_a_writing_task_is_not_a_question_whatever_it_is_about(
+    text: str, language: str, intent: str
+) -> None:
+    decision = _decide(text, language, intent, 1.0)
+    assert decision.outcome == "no_answer" and decision.unrelated, decision
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "topic"),
+    [
+        ("Kan du vara snäll och berätta vad vrak betyder?", "sv", "mb_reject"),
+        ("Voisitko kertoa, mitä bruttokvantitet tarkoittaa?", "fi", "mb_gross"),
+    ],
+)
+def test_a_politely_put_question_with_a_strong_match_is_answered(
+    text: str, language: str, topic: str
+) -> None:
+    decision = _decide(text, language)
+    assert decision.topic == topic, decision
+
+
+def test_the_model_and_the_search_agreeing_outweigh_the_out_of_scope_score() -> None:
+    text = "those authentication codes just keep failing on me, any idea what to check"
+    decision = _decide(text, "en", "driver_2fa", 1.0)
+    assert decision.outcome == "answer" and decision.topic == "driver_2fa", decision
