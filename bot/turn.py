@@ -240,12 +240,12 @@ def mentions_another_service(text: str, rules: TurnSettings | None = None) -> bo
     ours ("two-factor in Gmail", "Postilta saapumisilmoitus", "mitt BankID"), and
     does not name VIOL or Biometria as well."""
     rules = rules or settings()
-    raw_words = _WORD.findall(text)
-    if any(folded(word) in rules.our_names for word in raw_words):
+    spelled = [(folded(word), word[:1].isupper()) for word in _WORD.findall(text)]
+    if any(word in rules.our_names for word, _ in spelled):
         return False
     return any(
-        _is_name(folded(word), name, rules.name_endings) and (word[:1].isupper() or not capital)
-        for word in raw_words
+        _is_name(word, name, rules.name_endings) and (capitalised or not capital)
+        for word, capitalised in spelled
         for name, capital in rules.other_services
     )
 

@@ -21,7 +21,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.knowledge.articles import Article, load_articles
 from bot.knowledge.classifier import OUT_OF_SCOPE, TopicClassifier, cached_classifiers
 from bot.knowledge.text import QUOTED, terms, with_compound_parts, words
-from bot.knowledge.vocabulary import swedish_terms
+from bot.knowledge.vocabulary import is_note_word
 
 FIELD_WEIGHTS = {"title": 3.0, "aliases": 3.0, "summary": 2.0, "body": 1.0}
 K1, B = 1.2, 0.75
@@ -34,7 +34,6 @@ BM25_HALF = 8.0
 # note's own words are; a strong match there counts like one in the question's
 # own language.
 QUOTED_SWEDISH_WEIGHT = 1.0
-SWEDISH_LETTERS = frozenset("åäö")
 SNIPPET_CHARS = 220
 
 
@@ -117,13 +116,6 @@ class _LanguageIndex:
         return scores
 
 
-def _is_note_word(word: str) -> bool:
-    """A word of the note's Swedish vocabulary that no English or Finnish writer uses
-    as their own ("övermål", "lagringsröta"; not "information")."""
-    lowered = word.lower()
-    return lowered in swedish_terms() and bool(SWEDISH_LETTERS & set(lowered))
-
-
 def _saturated(bm25: float) -> float:
     """A BM25 score mapped onto 0..1: strong matches near 1, weak ones near 0."""
     return bm25 / (bm25 + BM25_HALF)
@@ -174,8 +166,8 @@ class KnowledgeIndex:
         swedish = self._indexes.get("sv")
         if language == "sv" or swedish is None:
             return {}
-        quoted = " ".join(span for span in QUOTED.findall(query))
-        note_words = [w for w in words(query, language) if _is_note_word(w)]
+        quoted = " ".join(QUOTED.findall(query))
+        note_words = [w for w in words(query, language) if is_note_word(w)]
         lookup = f"{quoted} {' '.join(note_words)}".strip()
         scores = swedish.score(lookup) if lookup else {}
         best = max(scores.values(), default=0.0)

@@ -22,7 +22,7 @@ from bot.knowledge.facts import FACTS, load
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # A Swedish term as the English and Finnish texts quote it: (…), "…", “…”.
 _QUOTED_TERM = re.compile(r"\(([^()\n]{2,80})\)|\"([^\"\n]{2,80})\"|“([^”\n]{2,80})”")
-_SWEDISH_LETTERS = set("åäö")
+SWEDISH_LETTERS = frozenset("åäö")
 # A long word that our English or Finnish texts also use on its own is still a
 # Swedish compound ("bruttokvantitet"); a short one may be an English word too.
 _LONG_WORD = 9
@@ -74,5 +74,12 @@ def swedish_terms(root: Path = KNOWLEDGE) -> frozenset[str]:
         for word in quoted & swedish
         if len(word) > 1
         and word not in stop_words
-        and (word not in running or _SWEDISH_LETTERS & set(word) or len(word) >= _LONG_WORD)
+        and (word not in running or SWEDISH_LETTERS & set(word) or len(word) >= _LONG_WORD)
     )
+
+
+def is_note_word(word: str) -> bool:
+    """A word of the note's Swedish vocabulary that no English or Finnish writer uses
+    as their own ("övermål", "lagringsröta"; not "information")."""
+    lowered = word.lower()
+    return lowered in swedish_terms() and bool(SWEDISH_LETTERS & set(lowered))
