@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
@@ -66,6 +66,9 @@ class LanguageRules:
     neutral_phrases: tuple[str, ...]
     choice_phrases: dict[str, Lang]
     switch_min_words: int = 3
+    reply_verbs: frozenset[str] = frozenset()
+    language_names: dict[str, Lang] = field(default_factory=dict)  # name -> language
+    choice_max_words: int = 8
 
 
 def is_supported(value: str | None) -> bool:
@@ -95,7 +98,37 @@ def load_rules(path: Path = _DATA) -> LanguageRules:
         neutral_phrases=tuple(p.lower() for p in raw["neutral_phrases"]),
         choice_phrases=choices,
         switch_min_words=int(raw.get("switch_min_words", 3)),
+        reply_verbs=frozenset(_normalise(v) for v in raw.get("reply_verbs", [])),
+        language_names=_language_names(raw.get("language_names", {}), path),
+        choice_max_words=int(raw.get("choice_max_words", 8)),
     )
+
+
+def _language_names(raw: dict[str, list[str]], path: Path) -> dict[str, Lang]:
+    """Each language's names ("engelska", "englanniksi") -> that language."""
+    names: dict[str, Lang] = {}
+    for lang in SUPPORTED:
+        names.update((_normalise(word), lang) for word in raw.get(lang, []))
+    unknown = set(raw) - set(SUPPORTED)
+    if unknown:
+        raise ValueError(f"{path}: unknown language {sorted(unknown)} in language_names")
+    return names
+
+
+def _chosen_in(words: list[str], rules: LanguageRules) -> Lang | None:
+    """The language one short sentence asks for: a choice phrase, or a reply verb
+    with one language's name ("kan du svara på engelska")."""
+    if not words or len(words) > rules.choice_max_words:
+        return None
+    if " ".join(words) in rules.choice_phrases:
+        return rules.choice_phrases[" ".join(words)]
+    named = {rules.language_names[w] for w in words if w in rules.language_names}
+    if len(named) == 1 and any(w in rules.reply_verbs for w in words):
+        return named.pop()
+    return None
+
+
+_SENTENCE_WITH_END = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 
 
 def _normalise(text: str) -> str:
@@ -108,9 +141,27 @@ def explicit_choice(text: str, rules: LanguageRules | None = None) -> Lang | Non
     """The language a message asks for in words ("på svenska", "in English please")."""
     rules = rules or load_rules()
     normalised = _normalise(text)
-    if not normalised or len(normalised.split()) > 6:
-        return None
-    return rules.choice_phrases.get(normalised)
+    if normalised and len(normalised.split()) <= 6 and normalised in rules.choice_phrases:
+        return rules.choice_phrases[normalised]
+    sentences = [m.group(0) for m in _SENTENCE_WITH_END.finditer(text)]
+    for i, sentence in enumerate(sentences):
+        chosen = _chosen_in(_normalise(sentence).split(), rules)
+        # A question asked beside the choice ("In English please. What is avdrag?")
+        # is to be answered, not dropped: then the message is not a choice alone.
+        others = sentences[:i] + sentences[i + 1 :]
+        if chosen is not None and not any("?" in other for other in others):
+            return chosen
+    return None
+    for sentence in sentences:
+        words = _normalise(sentence).split()
+        if not words or len(words) > rules.choice_max_words:
+            continue
+        if " ".join(words) in rules.choice_phrases:
+            return rules.choice_phrases[" ".join(words)]
+        named = {rules.language_names[w] for w in words if w in rules.language_names}
+        if len(named) == 1 and any(w in rules.reply_verbs for w in words):
+            return named.pop()
+    return None
 
 
 @cache

@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 
 from bot.knowledge.text import folded
+from bot.names import our_words
 from bot.redaction import EMAIL_MASK
-from bot.turn import our_words
 
 _DATA = Path(__file__).resolve().parent / "data" / "orders.yml"
 # "Skogsbolaget AB", "Mäkisen Metsäpalvelu Oy", "Shaw Forestry Ltd"

@@ -27,15 +27,17 @@ from typing import Any, Literal
 import yaml
 
 from bot.knowledge.answer import Decision, decide, thresholds
-from bot.knowledge.articles import load_articles
 from bot.knowledge.search import KnowledgeIndex, default_index
 from bot.knowledge.text import folded
-from bot.language import SUPPORTED, explicit_choice, training_texts
+from bot.language import SUPPORTED, explicit_choice
+from bot.names import other_organisations
+from bot.names import settings as name_rules
 from bot.nlu_examples import read_examples
 from bot.triage import Rule, needs_person
 
 _SETTINGS = Path(__file__).resolve().parent / "data" / "turn.yml"
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_ROLE_LABEL = re.compile(r"\s*\[?([^\W\d_]+)\]?\s*:")
 
 Outcome = Literal["answer", "clarify", "no_answer", "handoff", "small_talk", "language"]
 # Why a turn hands off: a person must act, the user asked, or nothing answered.
@@ -49,18 +51,16 @@ class TurnSettings:
     ask_human_min_confidence: float
     misses_before_handoff: int
     cancel_phrases: tuple[str, ...]
-    our_service_topics: frozenset[str]
-    service_words: frozenset[str]
-    other_name_window: int
     instruction_phrases: tuple[str, ...]
     instruction_verbs: frozenset[str]
     instruction_objects: frozenset[str]
     instruction_window: int
+    role_labels: frozenset[str]
     writing_verbs: frozenset[str]
     writing_objects: frozenset[str]
     other_services: tuple[tuple[str, bool], ...]  # (folded name, written capitalised)
-    name_endings: frozenset[str]
     our_names: frozenset[str]
+    ours_after_name: frozenset[str]
 
 
 @cache
@@ -73,18 +73,16 @@ def settings(path: Path = _SETTINGS) -> TurnSettings:
         ask_human_min_confidence=float(raw["ask_human_min_confidence"]),
         misses_before_handoff=int(raw["misses_before_handoff"]),
         cancel_phrases=tuple(" ".join(_words(p)) for p in raw["cancel_phrases"]),
-        our_service_topics=frozenset(raw["our_service_topics"]),
-        service_words=frozenset(folded(w) for w in raw["service_words"]),
-        other_name_window=int(raw["other_name_window"]),
         instruction_phrases=tuple(" ".join(_words(p)) for p in raw["instruction_phrases"]),
         instruction_verbs=frozenset(folded(w) for w in raw["instruction_verbs"]),
         instruction_objects=frozenset(folded(w) for w in raw["instruction_objects"]),
         instruction_window=int(raw["instruction_window"]),
+        role_labels=frozenset(folded(w) for w in raw["role_labels"]),
         writing_verbs=frozenset(folded(w) for w in raw["writing_verbs"]),
         writing_objects=frozenset(folded(w) for w in raw["writing_objects"]),
         other_services=tuple((folded(n), n[:1].isupper()) for n in raw["other_services"]),
-        name_endings=frozenset(raw["name_endings"]),
         our_names=frozenset(folded(w) for w in raw["our_names"]),
+        ours_after_name=frozenset(folded(w) for w in raw["ours_after_name"]),
     )
 
 
@@ -182,8 +180,8 @@ def decide_turn(
     if mentions_another_service(turn.text, rules):
         reasons = (heard, found, "about another company's product or service")
         return TurnDecision("no_answer", reasons, search, unrelated=True)
-    if search.topic in rules.our_service_topics and names_someone_else(turn.text, rules):
-        reasons = (heard, found, "about another organisation's service")
+    if names_someone_else(turn.text, rules):
+        reasons = (heard, found, "names another organisation or product")
         return TurnDecision("no_answer", reasons, search, unrelated=True)
     if unrelated:
         # The out-of-scope score alone is overruled when the model and the search, two
@@ -192,6 +190,12 @@ def decide_turn(
         if agreed is not None:
             reasons = (heard, found, "the intent and the search agree on the topic")
             return TurnDecision("answer", reasons, agreed)
+        # Or the family: the model is sure it is a question about the note, and the
+        # search's best hit, strong enough to answer on, is a part of the note.
+        likeliest = _family_topic(turn, search, floor=thresholds().min_score)
+        if likeliest is not None:
+            reasons = (heard, found, "the intent and the search agree on the family")
+            return TurnDecision("answer", reasons, likeliest)
     if unrelated or (intent == "out_of_scope" and search.kind != "answer"):
         return TurnDecision("no_answer", (heard, found), search, unrelated=True)
     if search.kind != "answer" and intent is not None:
@@ -199,6 +203,10 @@ def decide_turn(
         named = _intent_topic(turn, search, index)
         if named is not None:
             return TurnDecision("answer", (heard, "the intent names the topic", found), named)
+        likeliest = _family_topic(turn, search)
+        if likeliest is not None:
+            reasons = (heard, "the intent names the family, the search its likeliest topic", found)
+            return TurnDecision("answer", reasons, likeliest)
     if search.kind == "none":
         if turn.misses + 1 >= rules.misses_before_handoff:
             reasons = (heard, found, f"{turn.misses + 1} questions without an answer")
@@ -207,32 +215,19 @@ def decide_turn(
     return TurnDecision(search.kind, (heard, found), search)
 
 
-@cache
-def our_words() -> frozenset[str]:
-    """Every folded word of our own texts: the articles, their training questions, the
-    NLU examples (not those of what is not ours). A name outside them is someone else's."""
-    texts = [" ".join((a.title, a.summary, a.body, *a.aliases)) for a in load_articles()]
-    for language in SUPPORTED:
-        texts += training_texts(language, unrelated=False)
-    return frozenset(word for text in texts for word in _words(text))
-
-
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÅÄÖ][\wåäöÅÄÖ-]+")
-
-
 def names_someone_else(text: str, rules: TurnSettings | None = None) -> bool:
-    """Whether the message names an organisation of its own (a capitalised word none
-    of our texts use) next to a service word ("... Royal Mail's customer service")."""
+    """Whether the message names an organisation or product of its own, one we do not
+    know ("Fortumin sähkölasku", "my Barclays online banking"), and not VIOL or
+    Biometria as well."""
     rules = rules or settings()
-    words = _words(text)
-    names = {folded(m.group(0).split(":")[0]) for m in _NAME.finditer(text.strip())}
-    strangers = {w for w in names if w not in our_words()}
-    for i, word in enumerate(words):
-        if word in strangers:
-            near = words[max(0, i - rules.other_name_window) : i + rules.other_name_window + 1]
-            if any(w in rules.service_words for w in near):
-                return True
-    return False
+    if _names_us(_words(text), rules):
+        return False
+    return bool(other_organisations(text))
+
+
+def _names_us(words: list[str], rules: TurnSettings) -> bool:
+    """Whether the folded words name VIOL, Biometria or the driver client, inflected or not."""
+    return any(_is_name(w, name, name_rules().endings) for w in words for name in rules.our_names)
 
 
 def mentions_another_service(text: str, rules: TurnSettings | None = None) -> bool:
@@ -241,11 +236,19 @@ def mentions_another_service(text: str, rules: TurnSettings | None = None) -> bo
     does not name VIOL or Biometria as well."""
     rules = rules or settings()
     spelled = [(folded(word), word[:1].isupper()) for word in _WORD.findall(text)]
-    if any(word in rules.our_names for word, _ in spelled):
+    if _names_us([word for word, _ in spelled], rules):
         return False
+    # "Microsoft Authenticator" is the app for our two-factor, not Microsoft's service.
+    named = [
+        (word, capitalised)
+        for (word, capitalised), (after, _) in zip(
+            spelled, [*spelled[1:], ("", False)], strict=True
+        )
+        if after not in rules.ours_after_name
+    ]
     return any(
-        _is_name(word, name, rules.name_endings) and (capitalised or not capital)
-        for word, capitalised in spelled
+        _is_name(word, name, name_rules().endings) and (capitalised or not capital)
+        for word, capitalised in named
         for name, capital in rules.other_services
     )
 
@@ -262,6 +265,9 @@ def instructs_the_assistant(text: str, rules: TurnSettings | None = None) -> boo
     rules = rules or settings()
     words = _words(text)
     if _says_a_phrase(words, rules.instruction_phrases):
+        return True
+    label = _ROLE_LABEL.match(text)
+    if label and folded(label.group(1)) in rules.role_labels:
         return True
     pairs = (
         (rules.instruction_verbs, rules.instruction_objects),
@@ -329,6 +335,24 @@ def _intent_topic(
         return None
     hit = index.hit_for(topic, turn.language)
     return Decision("answer", [hit], search.facts) if hit else None
+
+
+def _family_topic(turn: Turn, search: Decision, floor: float | None = None) -> Decision | None:
+    """The search's best hit, weak as it is, when a confident intent says the question
+    is about that hit's family of topics (the note) and nothing stronger was found.
+    `floor`: the score the hit needs (family_min_score unless given)."""
+    limits = thresholds()
+    family = limits.intent_families.get(turn.intent or "")
+    if family is None or turn.intent_confidence < limits.intent_min_confidence:
+        return None
+    if search.kind != "none" or not search.hits:
+        return None
+    best = search.hits[0]
+    needed = limits.family_min_score if floor is None else floor
+    if not best.topic.startswith(family) or best.score < needed:
+        return None
+    close = [h for h in search.hits[1:] if h.topic.startswith(family)]
+    return Decision("answer", [best, *close[: limits.max_choices - 1]], search.facts)
 
 
 def _describe(search: Decision, unrelated: bool) -> str:

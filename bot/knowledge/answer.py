@@ -26,6 +26,8 @@ class Thresholds:
     clarify_max_words: int
     intent_min_confidence: float
     intent_topics: dict[str, str]
+    intent_families: dict[str, str]  # intent -> the prefix of its topics' ids
+    family_min_score: float
 
 
 @cache

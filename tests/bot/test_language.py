@@ -77,6 +77,30 @@ def test_a_long_message_that_mentions_a_language_is_not_a_choice() -> None:
     assert explicit_choice("I do not speak Swedish very well so I write in english") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("kan du svara på engelska? min kollega från Lettland läser med", "en"),
+        ("voitko vastata englanniksi? kollegani ei puhu suomea", "en"),
+        ("Could you write in Finnish from now on? My Swedish is poor.", "fi"),
+    ],
+)
+def test_a_sentence_asking_for_replies_in_a_language_is_a_choice(text: str, language: str) -> None:
+    assert explicit_choice(text) == language
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Finns handboken för chaufförsklienten på engelska?",  # about the handbook
+        "In English please. What does avdrag mean?",  # a question to answer as well
+        "svara på svenska eller engelska, vad du vill",  # no one language
+    ],
+)
+def test_a_question_about_a_language_or_beside_the_choice_is_not_a_choice(text: str) -> None:
+    assert explicit_choice(text) is None
+
+
 def test_product_names_and_codes_are_not_evidence_of_a_language() -> None:
     assert significant_text("Chaufförsklienten ei toimi, 2FA koodi 123456") == "ei toimi koodi"
     assert detect("Mina Sidor VIOL 3") is None
