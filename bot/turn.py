@@ -30,14 +30,15 @@ from bot.knowledge.answer import Decision, decide, thresholds
 from bot.knowledge.search import KnowledgeIndex, default_index
 from bot.knowledge.text import folded
 from bot.language import SUPPORTED, explicit_choice
-from bot.names import other_organisations
+from bot.names import other_organisations, our_words
 from bot.names import settings as name_rules
 from bot.nlu_examples import read_examples
 from bot.triage import Rule, needs_person
 
 _SETTINGS = Path(__file__).resolve().parent / "data" / "turn.yml"
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_ROLE_LABEL = re.compile(r"\s*\[?([^\W\d_]+)\]?\s*:")
+# "SYSTEM:", "[admin]:", "### admin override:" at the start of a message.
+_ROLE_LABEL = re.compile(r"[\W_]*((?:[^\W\d_]+\s+)?[^\W\d_]+)[\]\s]*:")
 
 Outcome = Literal["answer", "clarify", "no_answer", "handoff", "small_talk", "language"]
 # Why a turn hands off: a person must act, the user asked, or nothing answered.
@@ -254,8 +255,12 @@ def mentions_another_service(text: str, rules: TurnSettings | None = None) -> bo
 
 
 def _is_name(word: str, name: str, endings: frozenset[str]) -> bool:
-    """The name itself or inflected (Finnish "Gmailissa", Swedish "Swedbanks")."""
-    return word == name or (word.startswith(name) and word[len(name) :] in endings)
+    """The name itself, inflected (Finnish "Gmailissa", Swedish "Swedbanks") or the
+    first part of a compound with a word of ours ("instagramkonto", "spotifytili")."""
+    if word == name:
+        return True
+    rest = word[len(name) :] if word.startswith(name) else None
+    return rest is not None and (rest in endings or (len(rest) >= 3 and rest in our_words()))
 
 
 def instructs_the_assistant(text: str, rules: TurnSettings | None = None) -> bool:
@@ -267,7 +272,7 @@ def instructs_the_assistant(text: str, rules: TurnSettings | None = None) -> boo
     if _says_a_phrase(words, rules.instruction_phrases):
         return True
     label = _ROLE_LABEL.match(text)
-    if label and folded(label.group(1)) in rules.role_labels:
+    if label and any(word in rules.role_labels for word in _words(label.group(1))):
         return True
     pairs = (
         (rules.instruction_verbs, rules.instruction_objects),
