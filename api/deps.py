@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,11 @@ from api.agents.models import Agent
 from api.agents.service import AuthenticationFailed, agent_for_token, require_admin
 from api.assistant.client import RasaClient
 from api.config import Settings
+
+# The largest id a database row can have (a signed 64-bit integer): a larger one in
+# a path is refused with 422 before any query, instead of overflowing in the driver.
+MAX_ID = 2**63 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="A row's id")]
 
 
 def get_settings(request: Request) -> Settings:

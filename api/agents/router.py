@@ -8,7 +8,7 @@ from sqlalchemy import select
 from api.agents import service
 from api.agents.models import Agent, AgentRole
 from api.agents.schemas import AgentCreate, AgentList, AgentRead, LoginRequest, LoginResponse
-from api.deps import CurrentAdmin, SessionDep
+from api.deps import CurrentAdmin, RowId, SessionDep
 
 router = APIRouter(prefix="/api/v1/agents", tags=["agents"])
 
@@ -41,7 +41,7 @@ def create_agent(body: AgentCreate, db: SessionDep, admin: CurrentAdmin) -> Agen
 
 
 @router.post("/{agent_id}/deactivate", response_model=AgentRead)
-def deactivate(agent_id: int, db: SessionDep, admin: CurrentAdmin) -> AgentRead:
+def deactivate(agent_id: RowId, db: SessionDep, admin: CurrentAdmin) -> AgentRead:
     """Switch an account off (admins only): it can no longer log in, its tokens stop working."""
     if agent_id == admin.id:
         raise service.NotAllowed
@@ -49,6 +49,6 @@ def deactivate(agent_id: int, db: SessionDep, admin: CurrentAdmin) -> AgentRead:
 
 
 @router.post("/{agent_id}/activate", response_model=AgentRead)
-def activate(agent_id: int, db: SessionDep, admin: CurrentAdmin) -> AgentRead:
+def activate(agent_id: RowId, db: SessionDep, admin: CurrentAdmin) -> AgentRead:
     """Switch an account back on (admins only)."""
     return AgentRead.model_validate(service.set_active(db=db, agent_id=agent_id, active=True))

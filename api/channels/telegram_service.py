@@ -166,6 +166,7 @@ def _answers(
             channel_hint=hint,
             reply_address=address,
             seal_key=address_secret(settings),
+            command=GREETING.lstrip("/") if incoming.text == GREETING else None,
         )
     except InvalidInput as exc:
         # Empty (a sticker, a photo: "please type your question") or too long:

@@ -15,7 +15,7 @@ from api.conversations.schemas import (
     ConversationMessage,
     MessagePage,
 )
-from api.deps import AssistantDep, SessionDep, SettingsDep
+from api.deps import MAX_ID, AssistantDep, SessionDep, SettingsDep
 from bot.channels.sms import phone_language_hint
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
@@ -57,7 +57,7 @@ def new_messages(
     db: SessionDep,
     sender: Annotated[str, Query(min_length=1, max_length=128)],
     channel: Channel = "web",
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> MessagePage:
     """Agents' replies and support notices (such as "case resolved") newer than message
     `after`, for polling."""

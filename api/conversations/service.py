@@ -34,6 +34,12 @@ log = logging.getLogger(__name__)
 # Control characters other than tab and newlines: invisible, and PostgreSQL
 # refuses NUL in text columns.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Bidirectional controls make stored text read differently from what was sent
+# ("U+202E" turns the rest of a line around): they are removed, not stored.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# A leading "/" would make Rasa read the rest as an intent ("/restart"): a user's
+# text is only ever text.
+_COMMAND = re.compile(r"^[/\s]+")
 
 
 def find_conversation(*, db: Session, channel: str, sender: str) -> Conversation | None:
@@ -77,8 +83,9 @@ def decide_language(
 
 
 def clean_message(*, text: str, language: str, max_chars: int) -> str:
-    """The message without control characters; InvalidInput if empty or too long."""
-    text = _CONTROL.sub("", text).strip()
+    """The message without control or bidirectional characters; InvalidInput if empty
+    or too long."""
+    text = _BIDI.sub("", _CONTROL.sub("", text)).strip()
     if not text:
         raise InvalidInput("error_message_empty", language)
     if len(text) > max_chars:
@@ -96,13 +103,16 @@ def handle_chat(
     known_contact: str | None = None,
     reply_address: str | None = None,
     seal_key: bytes | None = None,
+    command: str | None = None,
 ) -> ChatResponse:
     """Answer one user message (see the module docstring).
 
     Channel adapters pass the language hint of their channel, the user's
     number where the channel knows it (SMS, phone: it goes to a ticket's
     contact field, nowhere else), the sealed address replies go to, and the
-    key that seals a message's original text when masking changed it."""
+    key that seals a message's original text when masking changed it. `command` is an
+    intent the channel itself asks for (Telegram's /start greets); the user's own text
+    never reaches the assistant as one."""
     existing = find_conversation(db=db, channel=request.channel, sender=request.sender)
     decision = decide_language(
         text=request.message, request=request, conversation=existing, channel_hint=channel_hint
@@ -130,7 +140,7 @@ def handle_chat(
     try:
         answer = assistant.send(
             conversation_key=f"conv-{conversation.id}",
-            text=_chosen(conversation, text),
+            text=f"/{command}" if command else _as_text(_chosen(conversation, text)),
             metadata=metadata,
         )
     except AssistantUnavailable as exc:
@@ -223,6 +233,11 @@ def _answer(
 
 
 _NUMBER = re.compile(r"\s*(\d{1,2})[.)]?\s*")
+
+
+def _as_text(text: str) -> str:
+    """The user's text as the assistant must read it: words, never a command."""
+    return _COMMAND.sub("", text) or "?"
 
 
 def _chosen(conversation: Conversation, text: str) -> str:

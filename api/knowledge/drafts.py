@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from api.deps import CurrentAdmin, CurrentAgent, SessionDep, SettingsDep
+from api.deps import CurrentAdmin, CurrentAgent, RowId, SessionDep, SettingsDep
 from api.knowledge import service
 from api.knowledge.models import DraftStatus
 from api.knowledge.schemas import DraftCreate, DraftPage, DraftRead
@@ -43,13 +43,15 @@ def list_drafts(
 
 
 @router.post("/{draft_id}/approve", response_model=DraftRead)
-def approve(draft_id: int, db: SessionDep, admin: CurrentAdmin, settings: SettingsDep) -> DraftRead:
+def approve(
+    draft_id: RowId, db: SessionDep, admin: CurrentAdmin, settings: SettingsDep
+) -> DraftRead:
     """Write the draft to the knowledge base as an article (admins only)."""
     draft = service.approve(db=db, draft_id=draft_id, admin=admin, root=settings.knowledge_dir)
     return DraftRead.model_validate(draft)
 
 
 @router.post("/{draft_id}/reject", response_model=DraftRead)
-def reject(draft_id: int, db: SessionDep, admin: CurrentAdmin) -> DraftRead:
+def reject(draft_id: RowId, db: SessionDep, admin: CurrentAdmin) -> DraftRead:
     """Turn the draft down (admins only)."""
     return DraftRead.model_validate(service.reject(db=db, draft_id=draft_id, admin=admin))

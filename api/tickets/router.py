@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from api.channels.addresses import address_secret
-from api.deps import CurrentAgent, SessionDep, SettingsDep
+from api.deps import CurrentAgent, RowId, SessionDep, SettingsDep
 from api.knowledge.service import knowledge_index, suggestions
 from api.tickets import service
 from api.tickets.models import Ticket
@@ -31,7 +31,7 @@ from bot.triage.training import QUEUES
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
 
 
-def get_current_ticket(ticket_id: int, db: SessionDep, agent: CurrentAgent) -> Ticket:
+def get_current_ticket(ticket_id: RowId, db: SessionDep, agent: CurrentAgent) -> Ticket:
     """The ticket in the path (404 if there is none); the caller must be logged in."""
     return service.get_ticket(db=db, ticket_id=ticket_id)
 
@@ -101,7 +101,7 @@ def reply(
 @router.post("/{ticket_id}/reveal/{message_id}", response_model=RevealRead)
 def reveal(
     ticket: CurrentTicket,
-    message_id: int,
+    message_id: RowId,
     db: SessionDep,
     agent: CurrentAgent,
     settings: SettingsDep,

@@ -174,3 +174,18 @@ def test_reading_the_note_as_a_whole_offers_its_parts_to_go_on_to(stack: Stack) 
     assert body["topic"] == "mb_how_to_read", body
     buttons = [b["title"] for m in body["messages"] for b in m.get("buttons", [])]
     assert buttons[0] == "Mätbeskedets huvuduppgifter" and len(buttons) == 6, buttons
+
+
+@pytest.mark.parametrize("command", ["/restart", "/session_start", "/greet"])
+def test_a_leading_slash_is_text_the_assistant_reads_never_a_command(
+    stack: Stack, command: str
+) -> None:
+    sender = unique("slash")
+    asked = stack.chat(sender, "vad betyder avdrag på mätbeskedet?").json()
+    assert asked["topic"] == "mb_deduction", asked
+    answer = stack.chat(sender, command).json()
+    # Read as a command, "/restart" wiped the conversation and the user was told the
+    # assistant was down; read as text it is just a word the assistant answers.
+    assert answer["assistant_available"] is True, answer
+    again = stack.chat(sender, "och vad betyder brutto?").json()
+    assert again["topic"] == "mb_gross" and again["language"] == "sv", again

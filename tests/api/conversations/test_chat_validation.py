@@ -96,7 +96,18 @@ def test_injection_attempts_are_stored_as_plain_text_and_answered(
     assert response.status_code == 200
     assert response.json()["messages"][0]["text"]
     stored = db.scalars(select(Message).where(Message.author == "user")).all()
-    assert [m.text for m in stored] == [text.replace("\x00", "").replace("\x07", "").strip()]
+    unprintable = str.maketrans("", "", "\x00\x07\u202e")
+    assert [m.text for m in stored] == [text.translate(unprintable).strip()]
+
+
+def test_bidirectional_controls_are_removed_before_the_message_is_stored(
+    client: TestClient, db: Session
+) -> None:
+    # U+202E would show "gnal si egassem" to the agent reading the stored copy.
+    text = "min kod \u202e1234\u202c fungerar inte \u2066ok\u2069 \u200f"
+    client.post(CHAT, json={"sender": "bidi", "message": text})
+    stored = db.scalars(select(Message).where(Message.author == "user")).one()
+    assert stored.text == "min kod 1234 fungerar inte ok"
 
 
 def test_a_huge_body_streamed_without_a_length_is_refused_too(client: TestClient) -> None:

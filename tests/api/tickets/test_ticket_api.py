@@ -125,3 +125,27 @@ def test_transfer_and_priority_changes_are_checked(client: TestClient, ticket_id
     ).json()
     assert changed["priority"] == 3
     assert client.get("/api/v1/tickets/999", headers=anna).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/v1/tickets/{big}"),
+        ("POST", "/api/v1/tickets/{big}/claim"),
+        ("POST", "/api/v1/tickets/{ticket}/reveal/{big}"),
+        ("POST", "/api/v1/agents/{big}/deactivate"),
+        ("POST", "/api/v1/knowledge/drafts/{big}/approve"),
+        ("GET", "/api/v1/chat/messages?sender=driver-9&after={big}"),
+    ],
+)
+def test_an_id_too_large_for_the_database_is_refused_not_a_server_error(
+    client: TestClient, db: Session, ticket_id: int, method: str, path: str
+) -> None:
+    create_agent(
+        db=db, username="cleo", display_name="Cleo", password="cleo-pw", role=AgentRole.ADMIN
+    )
+    # 2**63 overflowed in the database driver and came back as a 500.
+    url = path.format(big=2**63, ticket=ticket_id)
+    response = client.request(method, url, headers=_login(client, "cleo"))
+    assert response.status_code in (404, 422), response.text
+    assert response.status_code != 500
