@@ -114,9 +114,11 @@ def _answers(url: str, check: Callable[[httpx.Response], bool] = lambda r: r.is_
         return False
 
 
-def rasa_env(actions_url: str) -> dict[str, str]:
-    """Environment for the Rasa server and Rasa CLI commands."""
+def rasa_env(actions_url: str, actions_token: str = "") -> dict[str, str]:
+    """Environment for the Rasa server and Rasa CLI commands (endpoints.yml needs
+    both variables set; a command that calls no action may leave the token empty)."""
     return {
+        "VIOL3_ACTIONS_TOKEN": actions_token,
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -139,6 +141,13 @@ def build_services(
     rasa_url = f"http://127.0.0.1:{ports.rasa}"
     # The hand-off endpoint's secret: one per start unless configured.
     internal = os.environ.get("VIOL3_INTERNAL_TOKEN") or secrets.token_hex(16)
+    # The action server's: Rasa sends it (endpoints.yml), the server checks it
+    # (rasa_sdk_plugins); one per start unless configured.
+    actions_token = (
+        (env or {}).get("VIOL3_ACTIONS_TOKEN")
+        or os.environ.get("VIOL3_ACTIONS_TOKEN")
+        or secrets.token_hex(16)
+    )
     api_env = {
         "VIOL3_RASA_URL": rasa_url,
         "VIOL3_RASA_TOKEN": token,
@@ -167,6 +176,8 @@ def build_services(
                 "PYTHONWARNINGS": "ignore",
                 "VIOL3_API_URL": f"http://127.0.0.1:{ports.api}",
                 "VIOL3_INTERNAL_TOKEN": internal,
+                "VIOL3_ACTIONS_TOKEN": actions_token,
+                "SANIC_HOST": "127.0.0.1",  # loopback only: Rasa is its one caller
             },
         ),
         Service(
@@ -192,7 +203,7 @@ def build_services(
                 f"{rasa_url}/status?token={token}",
                 lambda r: r.is_success and bool(r.json().get("model_file")),
             ),
-            env=rasa_env(actions_url),
+            env=rasa_env(actions_url, actions_token),
         ),
         Service(
             name="api",

@@ -22,6 +22,7 @@ TELEGRAM_TOKEN = "123456:TEST-token"
 TELEGRAM_SECRET = "telegram-webhook-secret"
 TWILIO_SID = "AC" + "1" * 32
 TWILIO_TOKEN = "twilio-auth-token"
+ACTIONS_TOKEN = "test-actions-token"  # the action server's shared secret (endpoints.yml)
 TWILIO_NUMBER = "+46700000000"
 
 
@@ -89,6 +90,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "VIOL3_TWILIO_FROM_NUMBER": TWILIO_NUMBER,
             "VIOL3_TWILIO_API_URL": twilio.url,
             "VIOL3_OUTBOX_POLL_SECONDS": "0.2",
+            "VIOL3_ACTIONS_TOKEN": ACTIONS_TOKEN,
         }
         with running(ports, database_url=url, env=env) as services:
             yield Stack(ports, url, {s.name: s for s in services}, telegram, twilio)

@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import Stack
+from rasa_sdk_plugins import HEADER
+from tests.conftest import ACTIONS_TOKEN, Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +43,10 @@ def _run_slot_action(stack: Stack, text: str, metadata: dict[str, Any], language
         "domain": DOMAIN,
         "version": "3.6.21",
     }
-    response = httpx.post(f"{stack.actions}/webhook", json=payload, timeout=30)
+    # Called as Rasa calls it, with the action server's secret.
+    response = httpx.post(
+        f"{stack.actions}/webhook", json=payload, headers={HEADER: ACTIONS_TOKEN}, timeout=30
+    )
     assert response.status_code == 200, response.text
     return {e["name"]: e["value"] for e in response.json()["events"] if e["event"] == "slot"}
 

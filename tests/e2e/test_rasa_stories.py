@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from stack.processes import MODEL, RASA, ROOT, rasa_env
-from tests.conftest import Stack
+from tests.conftest import ACTIONS_TOKEN, Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +34,7 @@ def test_the_form_stories_pass(stack: Stack, tmp_path: Path) -> None:
             "--fail-on-prediction-errors",
         ],
         cwd=ROOT,
-        env={**os.environ, **rasa_env(stack.actions)},
+        env={**os.environ, **rasa_env(stack.actions, ACTIONS_TOKEN)},
         capture_output=True,
         text=True,
         timeout=600,
