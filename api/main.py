@@ -110,3 +110,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+# httpx logs every request's URL at INFO, and Rasa's HTTP API takes its token only
+# as a query parameter ("/status?token=..."): those lines would put it in api.log.
+logging.getLogger("httpx").setLevel(logging.WARNING)

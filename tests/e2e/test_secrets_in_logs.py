@@ -1,0 +1,21 @@
+"""No secret in a log line: the API asks Rasa for its status and trackers with the
+token in the URL (Rasa takes it no other way), and that URL must not be logged."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.conftest import Stack, unique
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_rasa_token_never_reaches_the_api_log(stack: Stack) -> None:
+    api = stack.services["api"]
+    token = api.env["VIOL3_RASA_TOKEN"]
+    # Both ask Rasa's HTTP API with the token: the health check, and a chat turn
+    # (its tracker is read for what the assistant understood).
+    assert httpx.get(f"{stack.api}/health", timeout=30).json()["rasa"]["status"] == "up"
+    assert stack.chat(unique("log"), "vad betyder avdrag?").status_code == 200
+    assert token not in api.log_path.read_text(errors="replace")
