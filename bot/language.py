@@ -152,16 +152,6 @@ def explicit_choice(text: str, rules: LanguageRules | None = None) -> Lang | Non
         if chosen is not None and not any("?" in other for other in others):
             return chosen
     return None
-    for sentence in sentences:
-        words = _normalise(sentence).split()
-        if not words or len(words) > rules.choice_max_words:
-            continue
-        if " ".join(words) in rules.choice_phrases:
-            return rules.choice_phrases[" ".join(words)]
-        named = {rules.language_names[w] for w in words if w in rules.language_names}
-        if len(named) == 1 and any(w in rules.reply_verbs for w in words):
-            return named.pop()
-    return None
 
 
 @cache

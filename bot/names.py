@@ -155,6 +155,18 @@ def _forms(word: str, endings: frozenset[str]) -> set[str]:
     return {word} | {stem for stem in stems if len(stem) >= _MIN_STEM}
 
 
+def is_inflected(word: str, name: str) -> bool:
+    """Whether the folded word is the folded name itself, inflected (Finnish
+    "gmailissa", Swedish "swedbanks") or the first part of a compound with a word of
+    ours ("instagramkonto", "spotifytili")."""
+    if word == name:
+        return True
+    if not word.startswith(name):
+        return False
+    rest = word[len(name) :]
+    return rest in settings().endings or (len(rest) >= 3 and rest in our_words())
+
+
 def _is_known(word: str, rules: NameRules) -> bool:
     """A name we know or a place, or a code ("SERROT1"): enough to make the whole
     run of capitalised words known."""

@@ -30,8 +30,7 @@ from bot.knowledge.answer import Decision, decide, thresholds
 from bot.knowledge.search import KnowledgeIndex, default_index
 from bot.knowledge.text import folded
 from bot.language import SUPPORTED, explicit_choice
-from bot.names import other_organisations, our_words
-from bot.names import settings as name_rules
+from bot.names import is_inflected, other_organisations
 from bot.nlu_examples import read_examples
 from bot.triage import Rule, needs_person
 
@@ -228,7 +227,7 @@ def names_someone_else(text: str, rules: TurnSettings | None = None) -> bool:
 
 def _names_us(words: list[str], rules: TurnSettings) -> bool:
     """Whether the folded words name VIOL, Biometria or the driver client, inflected or not."""
-    return any(_is_name(w, name, name_rules().endings) for w in words for name in rules.our_names)
+    return any(is_inflected(w, name) for w in words for name in rules.our_names)
 
 
 def mentions_another_service(text: str, rules: TurnSettings | None = None) -> bool:
@@ -239,28 +238,15 @@ def mentions_another_service(text: str, rules: TurnSettings | None = None) -> bo
     spelled = [(folded(word), word[:1].isupper()) for word in _WORD.findall(text)]
     if _names_us([word for word, _ in spelled], rules):
         return False
-    # "Microsoft Authenticator" is the app for our two-factor, not Microsoft's service.
-    named = [
-        (word, capitalised)
-        for (word, capitalised), (after, _) in zip(
-            spelled, [*spelled[1:], ("", False)], strict=True
-        )
-        if after not in rules.ours_after_name
-    ]
-    return any(
-        _is_name(word, name, name_rules().endings) and (capitalised or not capital)
-        for word, capitalised in named
-        for name, capital in rules.other_services
-    )
-
-
-def _is_name(word: str, name: str, endings: frozenset[str]) -> bool:
-    """The name itself, inflected (Finnish "Gmailissa", Swedish "Swedbanks") or the
-    first part of a compound with a word of ours ("instagramkonto", "spotifytili")."""
-    if word == name:
-        return True
-    rest = word[len(name) :] if word.startswith(name) else None
-    return rest is not None and (rest in endings or (len(rest) >= 3 and rest in our_words()))
+    for i, (word, capitalised) in enumerate(spelled):
+        if i + 1 < len(spelled) and spelled[i + 1][0] in rules.ours_after_name:
+            continue  # "Microsoft Authenticator": the app for our two-factor
+        if any(
+            is_inflected(word, name) and (capitalised or not capital)
+            for name, capital in rules.other_services
+        ):
+            return True
+    return False
 
 
 def instructs_the_assistant(text: str, rules: TurnSettings | None = None) -> bool:
