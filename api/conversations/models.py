@@ -41,6 +41,9 @@ class Conversation(Base):
     # The choices the assistant offered last (their payloads, in order): on SMS and
     # Telegram they are numbered lines, and the user may answer with the number.
     offered_choices: Mapped[list[str] | None] = mapped_column(JSON)
+    # The SHA-256 of the secret the web chat's owner got with the first answer
+    # (api/conversations/tokens.py): later calls for this sender must show it.
+    token_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
