@@ -89,6 +89,25 @@ class Settings(BaseSettings):
     # Any origin outside production; production needs the list.
     widget_origins: list[str] = Field(default_factory=lambda: ["*"])
 
+    # Rate limits on the public endpoints (api/ratelimit.py), as the `limits`
+    # package writes them: "20/minute", several joined by ";" ("20/minute;200/hour").
+    # The store is in the process by default; with several API processes they
+    # must share one: VIOL3_RATE_LIMIT_STORAGE=redis://127.0.0.1:6379/0.
+    rate_limit_storage: str = "memory://"
+    # A person types a few messages a minute; a script types many.
+    rate_limit_chat_per_sender: str = "20/minute;200/hour"
+    # One office or mobile operator's NAT can put many users behind one address.
+    rate_limit_chat_per_client: str = "600/minute"
+    # The widget polls every 2-3 s while a person has the case (20-30 a
+    # minute); two tabs on the same conversation still fit.
+    rate_limit_messages_per_sender: str = "90/minute"
+    rate_limit_messages_per_client: str = "600/minute"
+    rate_limit_widget_per_client: str = "60/minute"
+    # Telegram and Twilio post every user's message from a few addresses of
+    # their own, so the per-address limit is wide and the per-sender one tight.
+    rate_limit_webhook_per_client: str = "1200/minute"
+    rate_limit_webhook_per_sender: str = "20/minute;200/hour"
+
     @model_validator(mode="after")
     def _no_placeholder_secrets_in_production(self) -> Settings:
         if self.environment == "production" and self.address_key is None:
@@ -110,6 +129,22 @@ class Settings(BaseSettings):
         if bad := [o for o in self.widget_origins if o != "*" and not _ORIGIN.fullmatch(o)]:
             raise ValueError(f"VIOL3_WIDGET_ORIGINS: not scheme://host[:port]: {bad}")
         return self
+
+    # Agent sessions end after this long without a request (and 12 hours after the
+    # login at the latest). A change applies to the logins after it.
+    agent_idle_minutes: float = 60.0
+    # Failed logins, counted in the database (so across API processes) per user name
+    # and per client address. After the free failures the next try must wait the
+    # first delay, doubled with each further failure up to the longest; a user name
+    # is locked after `login_lockout_failures` failures in a row, until an admin
+    # unlocks it. An address's failures are forgotten after a quiet while, and it is
+    # never locked (an office shares one).
+    login_free_failures: int = 3
+    login_lockout_failures: int = 10
+    login_address_free_failures: int = 20
+    login_first_delay_seconds: float = 1.0
+    login_longest_delay_seconds: float = 900.0
+    login_address_forget_minutes: float = 15.0
 
 
 @cache

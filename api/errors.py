@@ -32,3 +32,43 @@ class DomainError(Exception):
         super().__init__(detail or self.message)
         self.detail, self.language, self.params = detail, language, params
         self.headers = headers or {}
+
+    def error_code(self) -> str:
+        """The `code` of the JSON answer (a subclass may name it per instance)."""
+        return self.code
+
+    def text_key(self) -> str | None:
+        """The text in bot/data/replies.yml the user is told, if any (else `detail`)."""
+        return self.reply_key
+
+
+class InvalidInput(DomainError):
+    """A request the user can fix; `key` names the text in bot/data/replies.yml
+    (error_message_empty -> 422 with code "message_empty")."""
+
+    status_code = 422
+    code = "invalid_request"
+    language: str  # always known: the text is told in it
+
+    def __init__(self, key: str, language: str, **params: Any) -> None:
+        super().__init__(key, language=language, **params)
+        self.key = key
+
+    def error_code(self) -> str:
+        return self.key.removeprefix("error_")
+
+    def text_key(self) -> str:
+        return self.key
+
+
+class WebhookRejected(DomainError):
+    """A channel webhook request that did not prove it comes from the provider
+    (wrong or missing secret or signature, or the channel is not configured)."""
+
+    status_code = 403
+    code = "webhook_rejected"
+    message = "This request is not from the channel's provider."
+
+    def __init__(self, channel: str | None = None) -> None:
+        super().__init__(channel=channel)  # which channel, for logs; not told to the caller
+        self.channel = channel

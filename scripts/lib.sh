@@ -13,3 +13,11 @@ fingerprint() {  # sha256 over the named files' paths and contents
   local f
   for f in "$@"; do printf '%s\n' "$f"; cat "$f"; done | sha256sum | cut -c1-16
 }
+
+# var/ holds the logs, the address key, caches and the SQLite database: the owner's alone.
+private_var() { mkdir -p var/log && chmod 700 var var/log; }
+private_log() {  # var/log/$1, created (or left by an older run) readable by the owner only
+  private_var
+  : >> "var/log/$1" && chmod 600 "var/log/$1"
+  echo "var/log/$1"
+}

@@ -16,14 +16,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN_PYTHON = ROOT / ".venv" / "bin" / "python"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 MODEL = ROOT / "models" / "viol3.tar.gz"
 LOGS = ROOT / "var" / "log"
+# Logs, the address key, caches and the SQLite database hold personal data.
+PRIVATE_UMASK = 0o077
 
 
 def free_port() -> int:
@@ -31,6 +35,17 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def private_log(path: Path) -> BinaryIO:
+    """`path` opened for appending, readable by the owner only, like its directory
+    and var/ above it (an older run may have left them open to everyone)."""
+    for directory in (path.parent.parent, path.parent):
+        directory.mkdir(mode=0o700, exist_ok=True)
+        directory.chmod(0o700)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.fchmod(descriptor, 0o600)
+    return os.fdopen(descriptor, "ab")
 
 
 class StartupFailed(RuntimeError):
@@ -66,16 +81,16 @@ class Service:
         return LOGS / f"{self.name}.log"
 
     def start(self) -> None:
-        LOGS.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            self.command,
-            cwd=ROOT,
-            env={**os.environ, **self.env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so stop() reaches children
-        )
+        with private_log(self.log_path) as log:
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=ROOT,
+                env={**os.environ, **self.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, so stop() reaches children
+                umask=PRIVATE_UMASK,  # what it creates (the database, var/) is the owner's
+            )
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + self.timeout
@@ -182,12 +197,12 @@ def build_services(
         ),
         Service(
             name="rasa",
+            # The token goes in the environment: a command line is public (`ps`).
             command=[
-                str(RASA),
-                "run",
+                str(RASA_PYTHON),
+                "-m",
+                "stack.rasa_server",
                 "--enable-api",
-                "--auth-token",
-                token,
                 "--interface",
                 "127.0.0.1",
                 "--port",
@@ -203,7 +218,7 @@ def build_services(
                 f"{rasa_url}/status?token={token}",
                 lambda r: r.is_success and bool(r.json().get("model_file")),
             ),
-            env=rasa_env(actions_url, actions_token),
+            env={**rasa_env(actions_url, actions_token), "VIOL3_RASA_TOKEN": token},
         ),
         Service(
             name="api",

@@ -6,7 +6,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from random import randrange
 from uuid import uuid4
 
 import httpx
@@ -16,6 +15,7 @@ from sqlalchemy import create_engine, text
 from stack.postgres import running_postgres
 from stack.processes import Ports, Service, free_port, running
 from tests.fakes import FakeProvider, fake_provider
+from tests.web_chat import WebChat
 
 # Channel credentials the stack runs with in tests (the providers are fakes).
 TELEGRAM_TOKEN = "123456:TEST-token"
@@ -42,11 +42,6 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid4().hex[:8]}"
 
 
-def swedish_mobile() -> str:
-    """A Swedish mobile number in E.164, new for each call (in all likelihood)."""
-    return f"+4670{randrange(10**6, 10**7)}"
-
-
 @dataclass
 class Stack:
     """The running assistant: its ports, database and processes, and the fake
@@ -57,6 +52,7 @@ class Stack:
     services: dict[str, Service]
     telegram: FakeProvider
     twilio: FakeProvider
+    web: WebChat  # web chat users, each with their conversation token
 
     @property
     def api(self) -> str:
@@ -67,8 +63,12 @@ class Stack:
         return f"http://127.0.0.1:{self.ports.actions}"
 
     def chat(self, sender: str, message: str, **fields: object) -> httpx.Response:
-        body = {"sender": sender, "message": message, "channel": "web", **fields}
-        return httpx.post(f"{self.api}/api/v1/chat", json=body, timeout=60)
+        """A web chat message from `sender`, with its conversation token."""
+        return self.web.send(sender, message, **fields)
+
+    def poll(self, sender: str, after: int = 0) -> httpx.Response:
+        """The agents' replies and notices for `sender`, with its conversation token."""
+        return self.web.poll(sender, after)
 
 
 @pytest.fixture(scope="session")
@@ -92,8 +92,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "VIOL3_OUTBOX_POLL_SECONDS": "0.2",
             "VIOL3_ACTIONS_TOKEN": ACTIONS_TOKEN,
         }
-        with running(ports, database_url=url, env=env) as services:
-            yield Stack(ports, url, {s.name: s for s in services}, telegram, twilio)
+        with (
+            running(ports, database_url=url, env=env) as services,
+            httpx.Client(timeout=60) as http,
+        ):
+            web = WebChat(http, f"http://127.0.0.1:{ports.api}")
+            yield Stack(ports, url, {s.name: s for s in services}, telegram, twilio, web)
 
 
 @pytest.fixture(scope="session")

@@ -88,7 +88,10 @@ class RasaClient:
             response.raise_for_status()
             tracker = response.json()
         except (httpx.HTTPError, ValueError) as exc:
-            log.warning("could not read the tracker of %s: %s", conversation_key, exc)
+            # Not the exception itself: its text holds the URL, and the URL the token.
+            log.warning(
+                "could not read the tracker of %s: %s", conversation_key, type(exc).__name__
+            )
             return AssistantReply(bubbles, turn)
         intent = (tracker.get("latest_message") or {}).get("intent") or {}
         return AssistantReply(

@@ -12,6 +12,7 @@ from telegram import Update
 from api.channels import telegram_service as service
 from api.deps import AssistantDep, SessionDep, SettingsDep
 from api.exceptions import InvalidInput
+from api.ratelimit import RateLimitsDep, client_address
 from bot.language import load_rules
 
 router = APIRouter(prefix="/api/v1/channels/telegram", tags=["channels"])
@@ -41,8 +42,20 @@ VerifiedUpdate = Annotated[Update, Depends(verified_update)]
 
 @router.post("/webhook", response_model=WebhookAck)
 def webhook(
-    update: VerifiedUpdate, db: SessionDep, assistant: AssistantDep, settings: SettingsDep
+    update: VerifiedUpdate,
+    request: Request,
+    db: SessionDep,
+    assistant: AssistantDep,
+    settings: SettingsDep,
+    limits: RateLimitsDep,
 ) -> WebhookAck:
     """Receive one update from Telegram; replies go out through the outbox."""
-    service.handle_update(db=db, assistant=assistant, settings=settings, update=update)
+    service.handle_update(
+        db=db,
+        assistant=assistant,
+        settings=settings,
+        update=update,
+        limits=limits,
+        client=client_address(request),
+    )
     return WebhookAck()

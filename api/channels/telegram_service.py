@@ -23,16 +23,18 @@ from sqlalchemy.orm import Session
 from telegram import Bot, Update
 from telegram.constants import ChatType
 
+from api.addresses import address_secret, pseudonym, seal
 from api.assistant.client import RasaClient
-from api.channels.addresses import address_secret, pseudonym, seal
+from api.channels.base import Channel, Inbound, Turn
 from api.channels.receipts import first_delivery
+from api.channels.turn import admit_from_provider, take_turn
 from api.config import Settings
-from api.conversations.schemas import ChatRequest
-from api.conversations.service import find_conversation, get_or_create_conversation, handle_chat
+from api.conversations.models import Conversation
+from api.conversations.service import find_conversation, get_or_create_conversation
 from api.exceptions import InvalidInput, WebhookRejected
 from api.outbox.service import enqueue
+from api.ratelimit import RateLimits
 from bot.language import Lang, is_supported, load_rules
-from bot.replies import reply
 
 log = logging.getLogger(__name__)
 
@@ -119,57 +121,83 @@ def _as_chat_text(text: str) -> str:
     return f"{name} {rest}".strip()
 
 
+class TelegramChat(Channel[Update, list[str]]):
+    """Private chats with the bot; replies leave through the outbox."""
+
+    name = CHANNEL
+
+    def __init__(self, db: Session, settings: Settings) -> None:
+        self.db, self.settings = db, settings
+
+    def receive(self, raw: Update) -> Inbound | None:
+        """The update's message, keyed by the chat's pseudonym (the webhook's secret or
+        our own getUpdates call proved it is Telegram's); None for anything else and
+        for a redelivery."""
+        incoming = read_update(raw)
+        if incoming is None:
+            return None
+        if not first_delivery(db=self.db, channel=CHANNEL, external_id=str(incoming.update_id)):
+            return None  # Telegram did not hear our first answer; we did answer
+        secret = address_secret(self.settings)
+        sender = pseudonym(secret, CHANNEL, str(incoming.chat_id))
+        greeting = incoming.text == GREETING
+        hint = incoming.language_hint
+        if greeting and hint is None:
+            # "/greet" reads as English to detection; without the app's language,
+            # greet in the conversation's language, or the default.
+            existing = find_conversation(db=self.db, channel=CHANNEL, sender=sender)
+            hint = cast(Lang, existing.language) if existing else load_rules().default
+        return Inbound(
+            channel=CHANNEL,
+            sender=sender,
+            text=incoming.text,
+            language_hint=hint,
+            reply_address=seal(secret, str(incoming.chat_id)),
+            command=GREETING.lstrip("/") if greeting else None,
+        )
+
+    def render(self, turn: Turn) -> list[str]:
+        """One Telegram message per bubble, choices as numbered lines. A message the
+        user can fix (a sticker: "please type your question") gets its reason."""
+        return [m.as_plain_text() for m in turn.messages]
+
+    def send(self, *, db: Session, conversation: Conversation, texts: list[str], key: str) -> None:
+        for i, text in enumerate(texts):
+            enqueue(db=db, conversation=conversation, text=text, kind="bot", key=f"{key}-{i}")
+        db.commit()
+
+
 def handle_update(
-    *, db: Session, assistant: RasaClient, settings: Settings, update: Update
-) -> None:
-    """Answer one update: once per update_id, the replies queued for the outbox."""
-    incoming = read_update(update)
-    if incoming is None:
-        return
-    if not first_delivery(db=db, channel=CHANNEL, external_id=str(incoming.update_id)):
-        return  # a redelivery: Telegram did not hear our first answer, we did answer
-    secret = address_secret(settings)
-    sender = pseudonym(secret, CHANNEL, str(incoming.chat_id))
-    address = seal(secret, str(incoming.chat_id))
-    texts, language = _answers(db, assistant, settings, incoming, sender, address)
-    conversation = get_or_create_conversation(
-        db=db, channel=CHANNEL, sender=sender, language=language, reply_address=address
-    )
-    for i, text in enumerate(texts):
-        key = f"telegram-{incoming.update_id}-{i}"
-        enqueue(db=db, conversation=conversation, text=text, kind="bot", key=key)
-    db.commit()
-
-
-def _answers(
+    *,
     db: Session,
     assistant: RasaClient,
     settings: Settings,
-    incoming: TelegramText,
-    sender: str,
-    address: str,
-) -> tuple[list[str], str]:
-    """What to say to the message, and in which language."""
-    hint = incoming.language_hint
-    if incoming.text == GREETING and hint is None:
-        # "/greet" reads as English to detection; without the app's language,
-        # greet in the conversation's language, or the default.
-        existing = find_conversation(db=db, channel=CHANNEL, sender=sender)
-        hint = cast(Lang, existing.language) if existing else load_rules().default
-    request = ChatRequest(sender=sender, message=incoming.text, channel=CHANNEL)
-    try:
-        response = handle_chat(
-            db=db,
-            assistant=assistant,
-            request=request,
-            max_chars=settings.max_message_chars,
-            channel_hint=hint,
-            reply_address=address,
-            seal_key=address_secret(settings),
-            command=GREETING.lstrip("/") if incoming.text == GREETING else None,
-        )
-    except InvalidInput as exc:
-        # Empty (a sticker, a photo: "please type your question") or too long:
-        # the web chat shows this text with its 422, Telegram users get it as a reply.
-        return [reply(exc.key, exc.language, **exc.params)], exc.language
-    return [m.as_plain_text() for m in response.messages], response.language
+    update: Update,
+    limits: RateLimits | None = None,
+    client: str = "telegram",
+) -> None:
+    """Answer one update: once per update_id, the replies queued for the outbox.
+    Through the webhook it counts against the rate limits (`limits`); long polling
+    asks Telegram itself, at its own pace."""
+    channel = TelegramChat(db, settings)
+    inbound = channel.receive(update)
+    if inbound is None:
+        return
+    if limits is not None:
+        admit_from_provider(db=db, settings=settings, limits=limits, inbound=inbound, client=client)
+    turn = take_turn(db=db, assistant=assistant, settings=settings, inbound=inbound)
+    # A new user's first message that was refused has no conversation yet: its
+    # answer needs one to be sent from.
+    conversation = turn.conversation or get_or_create_conversation(
+        db=db,
+        channel=CHANNEL,
+        sender=inbound.sender,
+        language=turn.language,
+        reply_address=inbound.reply_address,
+    )
+    channel.send(
+        db=db,
+        conversation=conversation,
+        texts=channel.render(turn),
+        key=f"telegram-{update.update_id}",
+    )

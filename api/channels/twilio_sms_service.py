@@ -27,20 +27,20 @@ from typing import Final
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.addresses import address_secret, pseudonym, seal
 from api.assistant.client import RasaClient
-from api.channels.addresses import address_secret, pseudonym, seal
+from api.channels.base import Channel, Inbound, Turn
 from api.channels.receipts import first_delivery
+from api.channels.turn import admit_from_provider, take_turn
 from api.channels.twilio import asks_for_more, last_answer
 from api.config import Settings
 from api.conversations.models import Conversation
-from api.conversations.schemas import ChatRequest
-from api.conversations.service import find_conversation, get_or_create_conversation, handle_chat
+from api.conversations.service import find_conversation, get_or_create_conversation
 from api.database import utcnow
-from api.exceptions import InvalidInput
 from api.outbox.models import OutboxMessage
 from api.outbox.service import record_sent, sent_since
+from api.ratelimit import RateLimits
 from bot.channels.sms import phone_language_hint, plain_sms, sms_text
-from bot.replies import reply
 
 log = logging.getLogger(__name__)
 
@@ -67,58 +67,72 @@ class IncomingSms:
         return cls(message_sid=sid, number=number, body=params.get("Body", ""))
 
 
+class SmsChat(Channel[IncomingSms, str]):
+    """SMS through Twilio: the answer goes back in the webhook's TwiML."""
+
+    name = CHANNEL
+
+    def __init__(self, db: Session, settings: Settings) -> None:
+        self.db, self.settings = db, settings
+
+    def receive(self, raw: IncomingSms) -> Inbound:
+        """The SMS, keyed by the number's pseudonym (Twilio's signature proved the
+        number); the number itself goes only to a ticket's contact field."""
+        secret = address_secret(self.settings)
+        sender = pseudonym(secret, CHANNEL, raw.number)
+        conversation = find_conversation(db=self.db, channel=CHANNEL, sender=sender)
+        return Inbound(
+            channel=CHANNEL,
+            sender=sender,
+            text=raw.body,
+            language_hint=language_hint(raw, conversation),
+            contact=raw.number,
+            reply_address=seal(secret, raw.number),
+        )
+
+    def render(self, turn: Turn) -> str:
+        """The first SMS of the answer (or of why the message was refused: a picture
+        alone, a text too long)."""
+        text = "\n\n".join(m.as_plain_text(gap="\n") for m in turn.messages)
+        return sms_pages(text, turn.language)[0]
+
+    def send(self, *, db: Session, conversation: Conversation, texts: list[str], key: str) -> None:
+        """Recorded as sent: the text itself leaves in the webhook's answer."""
+        for text in texts:
+            record_sent(db=db, conversation=conversation, text=text, kind="bot", key=key)
+        db.commit()
+
+
 def answer_sms(
-    *, db: Session, assistant: RasaClient, settings: Settings, sms: IncomingSms
+    *,
+    db: Session,
+    assistant: RasaClient,
+    settings: Settings,
+    sms: IncomingSms,
+    limits: RateLimits,
+    client: str,
 ) -> str | None:
     """The SMS to answer `sms` with, recorded as sent; None to answer nothing: a
     redelivery (answered already) or a number over its hourly limit."""
     if not first_delivery(db=db, channel=CHANNEL, external_id=sms.message_sid):
         return None
-    secret = address_secret(settings)
-    sender = pseudonym(secret, CHANNEL, sms.number)
-    address = seal(secret, sms.number)
-    conversation = find_conversation(db=db, channel=CHANNEL, sender=sender)
+    channel = SmsChat(db, settings)
+    inbound = channel.receive(sms)
+    admit_from_provider(db=db, settings=settings, limits=limits, inbound=inbound, client=client)
+    conversation = find_conversation(db=db, channel=CHANNEL, sender=inbound.sender)
     if conversation is not None and asks_for_more(sms.body):
         page = next_page(db=db, conversation=conversation)
         if page is not None:
-            return _send(db, settings, conversation, page, key=f"{_MORE_KEY}{sms.message_sid}")
-    hint = language_hint(sms, conversation)
-    text, language = _chat(db, assistant, settings, sms, sender, address, hint)
-    conversation = get_or_create_conversation(
-        db=db, channel=CHANNEL, sender=sender, language=language, reply_address=address
+            return _send(channel, conversation, page, key=f"{_MORE_KEY}{sms.message_sid}")
+    turn = take_turn(db=db, assistant=assistant, settings=settings, inbound=inbound)
+    conversation = turn.conversation or get_or_create_conversation(
+        db=db,
+        channel=CHANNEL,
+        sender=inbound.sender,
+        language=turn.language,
+        reply_address=inbound.reply_address,
     )
-    return _send(db, settings, conversation, text, key=f"sms-{sms.message_sid}")
-
-
-def _chat(
-    db: Session,
-    assistant: RasaClient,
-    settings: Settings,
-    sms: IncomingSms,
-    sender: str,
-    address: str,
-    hint: str | None,
-) -> tuple[str, str]:
-    """The first SMS of the answer to `sms` as a chat turn, and its language."""
-    request = ChatRequest(sender=sender, message=sms.body, channel=CHANNEL)
-    try:
-        response = handle_chat(
-            db=db,
-            assistant=assistant,
-            request=request,
-            max_chars=settings.max_message_chars,
-            channel_hint=hint,
-            known_contact=sms.number,
-            reply_address=address,
-            seal_key=address_secret(settings),
-        )
-    except InvalidInput as exc:
-        # Empty (a picture alone) or too long: the web chat shows this text with
-        # its 422; on SMS it is the answer.
-        text = reply(exc.key, exc.language, **exc.params)
-        return sms_pages(text, exc.language)[0], exc.language
-    text = "\n\n".join(m.as_plain_text(gap="\n") for m in response.messages)
-    return sms_pages(text, response.language)[0], response.language
+    return _send(channel, conversation, channel.render(turn), key=f"sms-{sms.message_sid}")
 
 
 def language_hint(sms: IncomingSms, conversation: Conversation | None) -> str | None:
@@ -126,15 +140,13 @@ def language_hint(sms: IncomingSms, conversation: Conversation | None) -> str | 
     return phone_language_hint(sms.number, sms.body, new_conversation=conversation is None)
 
 
-def _send(
-    db: Session, settings: Settings, conversation: Conversation, text: str, *, key: str
-) -> str | None:
+def _send(channel: SmsChat, conversation: Conversation, text: str, *, key: str) -> str | None:
     """`text`, recorded as sent, if the number is under its limit; otherwise None."""
-    if over_limit(db=db, conversation=conversation, per_hour=settings.sms_per_number_per_hour):
+    per_hour = channel.settings.sms_per_number_per_hour
+    if over_limit(db=channel.db, conversation=conversation, per_hour=per_hour):
         log.warning("conversation %s: SMS limit reached, not answering", conversation.id)
         return None
-    record_sent(db=db, conversation=conversation, text=text, kind="bot", key=key)
-    db.commit()
+    channel.send(db=channel.db, conversation=conversation, texts=[text], key=key)
     return text
 
 

@@ -12,6 +12,7 @@ from api.channels.twilio import PREFIX, TwilioParams, twiml
 from api.database import utcnow
 from api.deps import AssistantDep, SessionDep, SettingsDep
 from api.exceptions import InvalidInput
+from api.ratelimit import RateLimitsDep, client_address
 from bot.language import load_rules
 
 router = APIRouter(prefix=f"{PREFIX}/voice", tags=["channels"])
@@ -49,6 +50,7 @@ def caller_spoke(
     db: SessionDep,
     assistant: AssistantDep,
     settings: SettingsDep,
+    limits: RateLimitsDep,
 ) -> Response:
     """What the caller said (`SpeechResult`), answered aloud, connected or ended."""
     answer = service.answer_speech(
@@ -59,5 +61,7 @@ def caller_spoke(
         state=service.CallState.from_query(request.query_params),
         speech=params.get("SpeechResult", ""),
         now=utcnow(),
+        limits=limits,
+        client=client_address(request),
     )
     return twiml(answer)

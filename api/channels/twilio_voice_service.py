@@ -41,14 +41,16 @@ from urllib.parse import urlencode
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from api.addresses import address_secret, pseudonym
 from api.assistant.client import RasaClient
-from api.channels.addresses import address_secret, pseudonym
+from api.channels.base import Channel, Inbound, Turn
+from api.channels.turn import admit_from_provider, handle
 from api.channels.twilio import PREFIX, asks_for_more, last_answer, public_url
 from api.config import Settings
 from api.conversations.models import Conversation
-from api.conversations.schemas import BotMessage, ChatRequest, ChatResponse, Handoff
-from api.conversations.service import find_conversation, handle_chat
-from api.exceptions import InvalidInput
+from api.conversations.schemas import BotMessage, ChatResponse, Handoff
+from api.conversations.service import find_conversation
+from api.ratelimit import RateLimits
 from bot.channels.plain import in_language, load_data, shorten
 from bot.channels.sms import international_digits, language_from_phone
 from bot.channels.speech import SPEECH_LANGUAGES, speech_text
@@ -169,6 +171,37 @@ def choose_language(*, settings: Settings, call: Call, digits: str) -> VoiceResp
     return _listen(settings, CallState(language), reply("voice_prompt", language))
 
 
+class PhoneCall(Channel[str, VoiceResponse]):
+    """One call: what the caller said in, TwiML that says the answer out."""
+
+    name = CHANNEL
+
+    def __init__(
+        self, db: Session, settings: Settings, call: Call, state: CallState, now: datetime
+    ) -> None:
+        self.db, self.settings, self.call, self.state, self.now = db, settings, call, state, now
+        self.sender = call.sender(address_secret(settings))
+
+    def receive(self, raw: str) -> Inbound:
+        """What the caller said (Twilio's signature proved the call), in the menu's language."""
+        return Inbound(
+            channel=CHANNEL,
+            sender=self.sender,
+            text=raw,
+            language=cast(Lang, self.state.language),
+            contact=self.call.contact,
+        )
+
+    def render(self, turn: Turn) -> VoiceResponse:
+        """The answer aloud; or connected, or ended. Nothing usable heard: ask again."""
+        if turn.response is None:
+            return _listen(self.settings, self.state, *(m.text for m in turn.messages))
+        assert turn.conversation is not None
+        return _respond(
+            self.settings, turn.conversation, self.state, turn.response, turn.inbound.text, self.now
+        )
+
+
 def answer_speech(
     *,
     db: Session,
@@ -178,36 +211,27 @@ def answer_speech(
     state: CallState,
     speech: str,
     now: datetime,
+    limits: RateLimits,
+    client: str,
 ) -> VoiceResponse:
     """What the caller said, answered aloud; or connected, or ended."""
     if not speech.strip():
         return _not_heard(settings, state)
-    sender = call.sender(address_secret(settings))
+    channel = PhoneCall(db, settings, call, state, now)
     if state.more and asks_for_more(speech):
-        conversation = find_conversation(db=db, channel=CHANNEL, sender=sender)
+        conversation = find_conversation(db=db, channel=CHANNEL, sender=channel.sender)
         if conversation is not None:
             return _next_part(db, settings, conversation, state)
-    request = ChatRequest(
-        sender=sender, message=speech, channel=CHANNEL, language=cast(Lang, state.language)
-    )
-    try:
-        response = handle_chat(
-            db=db,
-            assistant=assistant,
-            request=request,
-            max_chars=settings.max_message_chars,
-            known_contact=call.contact,
-            seal_key=address_secret(settings),
-        )
-    except InvalidInput as exc:
-        return _listen(settings, state, reply(exc.key, exc.language, **exc.params))
-    return _respond(db, settings, sender, state, response, speech, now)
+    inbound = channel.receive(speech)
+    admit_from_provider(db=db, settings=settings, limits=limits, inbound=inbound, client=client)
+    answer = handle(channel, speech, db=db, assistant=assistant, settings=settings)
+    assert answer is not None  # every call's words are answered
+    return answer
 
 
 def _respond(
-    db: Session,
     settings: Settings,
-    sender: str,
+    conversation: Conversation,
     state: CallState,
     response: ChatResponse,
     speech: str,
@@ -223,8 +247,6 @@ def _respond(
     if response.intent in ENDINGS:
         return _end(language, reply("voice_goodbye", language))
     if state.person or response.intent == "ask_human" or needs_person(speech):
-        conversation = find_conversation(db=db, channel=CHANNEL, sender=sender)
-        assert conversation is not None  # handle_chat stored the message in it
         return _person(settings, conversation, response, now)
     return _answer(settings, language, response)
 

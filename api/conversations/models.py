@@ -36,7 +36,7 @@ class Conversation(Base):
     chosen_language: Mapped[str | None] = mapped_column(String(2))
     state: Mapped[ConversationState] = mapped_column(String(16), default=ConversationState.BOT)
     # Where replies go on channels that push (Telegram chat id, phone number),
-    # sealed: see api/channels/addresses.py. None on the web chat, which polls.
+    # sealed: see api/addresses.py. None on the web chat, which polls.
     reply_address: Mapped[str | None] = mapped_column(Text)
     # The choices the assistant offered last (their payloads, in order): on SMS and
     # Telegram they are numbered lines, and the user may answer with the number.
@@ -72,7 +72,7 @@ class Message(Base):
     reasons: Mapped[list[str] | None] = mapped_column(JSON)
     status: Mapped[MessageStatus] = mapped_column(String(24), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # The text before masking, sealed with the address key (api/channels/addresses.py),
+    # The text before masking, sealed with the address key (api/addresses.py),
     # when masking changed it; an agent opens it with an audited click.
     sealed_original: Mapped[str | None] = mapped_column(Text)
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.language import Lang
 
+# Every channel a conversation can be on (triage weighs it).
 Channel = Literal["web", "telegram", "sms", "voice"]
 
 
@@ -20,7 +21,10 @@ class ChatRequest(BaseModel):
     sender: str = Field(min_length=1, max_length=128, description="The user's id in the channel")
     # The length limit is checked in the service, so the error can name it.
     message: str = Field(description="What the user wrote")
-    channel: Channel = "web"
+    channel: Literal["web"] = Field(
+        default="web",
+        description="Always web: Telegram, SMS and phone come in through their own webhooks",
+    )
     language: Lang | None = Field(default=None, description="The user's chosen language, if any")
 
     @field_validator("sender")
@@ -71,6 +75,9 @@ class ChatResponse(BaseModel):
     # and its reasons: the intent, the search, triage, the conversation's state.
     decision: str | None = None
     reasons: list[str] = Field(default_factory=list)
+    # Only in the first answer of a web conversation: the secret every later call
+    # for this sender must send back in X-Conversation-Token.
+    conversation_token: str | None = None
 
 
 class ConversationMessage(BaseModel):

@@ -1,9 +1,9 @@
-"""Chat: decide the language, store the message, ask the assistant (or, while a
-person has the conversation, pass it to the ticket), store the answer.
+"""Conversations and their messages: the steps of a chat turn that touch them.
 
-The user's message is committed before the assistant is asked, so nothing the
-user wrote is lost if Rasa or the action server is down; such messages are
-marked for follow-up and the user is told how else to reach support.
+Finding or starting the conversation, choosing the reply language, cleaning
+and storing the user's message (masked, committed before anyone is asked, so
+nothing is lost if the assistant is down), and storing what was answered. The
+turn that puts these steps in order is api/channels/turn.py.
 """
 
 from __future__ import annotations
@@ -16,18 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.assistant.client import AssistantReply, AssistantUnavailable, RasaClient
-from api.channels.addresses import seal
-from api.conversations.models import Conversation, ConversationState, Message, MessageStatus
-from api.conversations.schemas import BotMessage, Button, ChatRequest, ChatResponse, Handoff
+from api.addresses import seal
+from api.assistant.client import AssistantReply
+from api.conversations.models import Conversation, Message, MessageStatus
+from api.conversations.schemas import BotMessage, Button, ChatResponse, Handoff
 from api.database import utcnow
 from api.exceptions import InvalidInput
-from api.tickets.models import Ticket, TicketStatus
-from api.tickets.service import set_contact
 from bot.language import LanguageDecision, choose_language, explicit_choice
-from bot.redaction import contact_details, redact
-from bot.replies import reply
-from bot.turn import answer_while_waiting
+from bot.redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +33,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Bidirectional controls make stored text read differently from what was sent
 # ("U+202E" turns the rest of a line around): they are removed, not stored.
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-# A leading "/" would make Rasa read the rest as an intent ("/restart"): a user's
-# text is only ever text.
-_COMMAND = re.compile(r"^[/\s]+")
 
 
 def find_conversation(*, db: Session, channel: str, sender: str) -> Conversation | None:
@@ -70,10 +63,10 @@ def get_or_create_conversation(
 
 
 def decide_language(
-    *, text: str, request: ChatRequest, conversation: Conversation | None, channel_hint: str | None
+    *, text: str, chosen: str | None, conversation: Conversation | None, channel_hint: str | None
 ) -> LanguageDecision:
     """The reply language: said in words > picked in the client > sticky choice > ..."""
-    choice = request.language or (conversation.chosen_language if conversation else None)
+    choice = chosen or (conversation.chosen_language if conversation else None)
     return choose_language(
         text,
         choice=choice,
@@ -93,116 +86,53 @@ def clean_message(*, text: str, language: str, max_chars: int) -> str:
     return text
 
 
-def handle_chat(
+def cleaned_or_none(*, text: str, max_chars: int) -> str | None:
+    """The text as `clean_message` keeps it, cut at `max_chars`; None if empty."""
+    kept = _BIDI.sub("", _CONTROL.sub("", text)).strip()[:max_chars]
+    return kept or None
+
+
+def record_inbound(
     *,
     db: Session,
-    assistant: RasaClient,
-    request: ChatRequest,
-    max_chars: int,
-    channel_hint: str | None = None,
-    known_contact: str | None = None,
-    reply_address: str | None = None,
-    seal_key: bytes | None = None,
-    command: str | None = None,
-) -> ChatResponse:
-    """Answer one user message (see the module docstring).
-
-    Channel adapters pass the language hint of their channel, the user's
-    number where the channel knows it (SMS, phone: it goes to a ticket's
-    contact field, nowhere else), the sealed address replies go to, and the
-    key that seals a message's original text when masking changed it. `command` is an
-    intent the channel itself asks for (Telegram's /start greets); the user's own text
-    never reaches the assistant as one."""
-    existing = find_conversation(db=db, channel=request.channel, sender=request.sender)
-    decision = decide_language(
-        text=request.message, request=request, conversation=existing, channel_hint=channel_hint
-    )
-    cleaned = clean_message(text=request.message, language=decision.language, max_chars=max_chars)
-    text = redact(cleaned)
-    conversation = existing or get_or_create_conversation(
-        db=db, channel=request.channel, sender=request.sender, language=decision.language
-    )
-    if reply_address and conversation.reply_address is None:
-        conversation.reply_address = reply_address
-    sealed = seal(seal_key, cleaned) if seal_key is not None and text != cleaned else None
-    inbound = _record_inbound(db, conversation, request, text, decision, sealed)
-    if conversation.state == ConversationState.HUMAN:
-        ticket = open_ticket_of(db=db, conversation=conversation)
-        if ticket is not None:
-            return _while_a_case_is_open(db, conversation, ticket, inbound, request.sender)
-        conversation.state = ConversationState.BOT  # nothing open any more: the bot answers
-        db.commit()
-    metadata = {
-        "language": decision.language,
-        "language_source": decision.source,
-        "channel": request.channel,
-    }
-    try:
-        answer = assistant.send(
-            conversation_key=f"conv-{conversation.id}",
-            text=f"/{command}" if command else _as_text(_chosen(conversation, text)),
-            metadata=metadata,
-        )
-    except AssistantUnavailable as exc:
-        log.warning("assistant unavailable for conversation %s: %s", conversation.id, exc)
-        return _answer_unavailable(db, conversation, inbound, request.sender)
-    if answer.turn.get("handoff"):
-        order_email = bool(answer.turn.get("order_email"))
-        _keep_contact(db, answer.turn["handoff"]["ticket_id"], request, known_contact, order_email)
-    return _answer(db, conversation, inbound, answer, request.sender)
-
-
-def _keep_contact(
-    db: Session,
-    ticket_id: str,
-    request: ChatRequest,
-    known_contact: str | None,
-    order_email: bool = False,
-) -> None:
-    """The assistant only ever sees masked text, so the contact the user just gave
-    (or, on SMS and phone, their number) reaches the ticket from here. An e-mail address
-    that an order gives is the new user's, not the contact (`order_email`)."""
-    found = contact_details(request.message, emails=not order_email)
-    if known_contact:
-        found.append(known_contact)
-    if found:
-        set_contact(db=db, ticket_id=int(ticket_id), contact=found[0])
-
-
-def _record_inbound(
-    db: Session,
     conversation: Conversation,
-    request: ChatRequest,
     text: str,
     decision: LanguageDecision,
-    sealed_original: str | None = None,
+    chosen: str | None,
+    seal_key: bytes,
 ) -> Message:
-    said = explicit_choice(request.message)
-    if said or request.language:
-        conversation.chosen_language = said or request.language
+    """Store the user's message, masked (committed: nothing is lost if the answer
+    fails); the original is kept sealed when masking changed it. `chosen` is a
+    language the user picked in the client, which sticks."""
+    masked = redact(text)
+    said = explicit_choice(text)
+    if said or chosen:
+        conversation.chosen_language = said or chosen
     conversation.language = decision.language
     conversation.last_message_at = utcnow()
     inbound = Message(
         conversation=conversation,
         author="user",
-        text=text,
+        text=masked,
         language=decision.language,
         language_source=decision.source,
         status=MessageStatus.RECEIVED,
-        sealed_original=sealed_original,
+        sealed_original=seal(seal_key, text) if masked != text else None,
     )
     db.add(inbound)
     db.commit()
     return inbound
 
 
-def _answer(
+def record_answer(
+    *,
     db: Session,
     conversation: Conversation,
     inbound: Message,
     answer: AssistantReply,
-    sender: str,
+    handoff: Handoff | None,
 ) -> ChatResponse:
+    """Store what the assistant understood of `inbound` and what it said, and answer."""
     inbound.status = MessageStatus.ANSWERED
     inbound.intent = answer.intent
     inbound.intent_confidence = answer.intent_confidence
@@ -215,16 +145,16 @@ def _answer(
         for b in answer.bubbles
     ]
     for message in shown:  # stored with its choices, as SMS and Telegram show them
-        db.add(_outbound(conversation, "bot", message.as_plain_text()))
+        db.add(outbound_message(conversation, "bot", message.as_plain_text()))
     choices = [payload for bubble in answer.bubbles for _title, payload in bubble.buttons]
     conversation.offered_choices = choices or None
     db.commit()
     return ChatResponse(
-        sender=sender,
+        sender=conversation.sender,
         language=conversation.language,  # type: ignore[arg-type]
         messages=shown,
         topic=inbound.topic,
-        handoff=_handoff_of(db, conversation, answer),
+        handoff=handoff,
         intent=answer.intent,
         language_source=inbound.language_source,
         decision=inbound.decision,
@@ -232,15 +162,31 @@ def _answer(
     )
 
 
-_NUMBER = re.compile(r"\s*(\d{1,2})[.)]?\s*")
+def record_gateway_answer(
+    *,
+    db: Session,
+    conversation: Conversation,
+    inbound: Message,
+    status: MessageStatus,
+    said: list[tuple[str, str]],
+    **fields: Any,
+) -> ChatResponse:
+    """Answer with texts of the gateway's own, not the assistant's (`said`: author,
+    text), and store both sides."""
+    inbound.status = status
+    for author, text in said:
+        db.add(outbound_message(conversation, author, text))
+    db.commit()
+    return ChatResponse(
+        sender=conversation.sender,
+        language=conversation.language,  # type: ignore[arg-type]
+        messages=[BotMessage(text=text) for _author, text in said],
+        language_source=inbound.language_source,
+        **fields,
+    )
 
 
-def _as_text(text: str) -> str:
-    """The user's text as the assistant must read it: words, never a command."""
-    return _COMMAND.sub("", text) or "?"
-
-
-def _chosen(conversation: Conversation, text: str) -> str:
+def offered_choice(conversation: Conversation, text: str) -> str:
     """A bare number answers the numbered choices offered last ("2" -> the second)."""
     offered = conversation.offered_choices or []
     found = _NUMBER.fullmatch(text)
@@ -249,14 +195,7 @@ def _chosen(conversation: Conversation, text: str) -> str:
     return text
 
 
-def _handoff_of(db: Session, conversation: Conversation, answer: AssistantReply) -> Handoff | None:
-    """The hand-off of this turn, or the case opened earlier while its form still asks."""
-    if answer.turn.get("handoff"):
-        return Handoff(**answer.turn["handoff"])
-    ticket = open_ticket_of(db=db, conversation=conversation)
-    if ticket is None:
-        return None
-    return Handoff(ticket_id=str(ticket.id), queue=ticket.queue, priority=ticket.priority)
+_NUMBER = re.compile(r"\s*(\d{1,2})[.)]?\s*")
 
 
 def _text_or_none(value: object) -> str | None:
@@ -270,92 +209,8 @@ def _reasons(value: object) -> list[str] | None:
     return [str(reason)[:200] for reason in value[:10]]
 
 
-def open_ticket_of(*, db: Session, conversation: Conversation) -> Ticket | None:
-    """The conversation's newest unresolved ticket, if any."""
-    query = (
-        select(Ticket)
-        .where(Ticket.conversation_id == conversation.id, Ticket.status != TicketStatus.RESOLVED)
-        .order_by(Ticket.id.desc())
-    )
-    return db.scalars(query).first()
-
-
-def _while_a_case_is_open(
-    db: Session, conversation: Conversation, ticket: Ticket, inbound: Message, sender: str
-) -> ChatResponse:
-    """While the case waits in its queue, the assistant still answers plain knowledge
-    questions (the answer is part of the ticket's transcript, as the assistant's);
-    everything else, and everything once an agent has claimed it, goes to the ticket."""
-    language = conversation.language
-    handoff = Handoff(ticket_id=str(ticket.id), queue=ticket.queue, priority=ticket.priority)
-    claimed = ticket.assigned_agent
-    answered = answer_while_waiting(inbound.text, language) if claimed is None else None
-    if answered is None:
-        if claimed is None:
-            text = reply("handoff_forwarded", language, ticket=ticket.id)
-        else:
-            agent = claimed.display_name
-            text = reply("handoff_forwarded_claimed", language, ticket=ticket.id, agent=agent)
-        return _system_answer(
-            db, conversation, inbound, MessageStatus.FOR_AGENT, text, sender=sender, handoff=handoff
-        )
-    inbound.status = MessageStatus.ANSWERED
-    inbound.topic = answered.topic
-    inbound.decision = answered.outcome
-    inbound.reasons = list(answered.reasons)
-    article = answered.knowledge.text()
-    waiting = reply("waiting_answered", language, ticket=ticket.id)
-    db.add(_outbound(conversation, "bot", article))
-    db.add(_outbound(conversation, "system", waiting))
-    db.commit()
-    return ChatResponse(
-        sender=sender,
-        language=language,  # type: ignore[arg-type]
-        messages=[BotMessage(text=article), BotMessage(text=waiting)],
-        topic=answered.topic,
-        handoff=handoff,
-        language_source=inbound.language_source,
-        decision=answered.outcome,
-        reasons=list(answered.reasons),
-    )
-
-
-def _answer_unavailable(
-    db: Session, conversation: Conversation, inbound: Message, sender: str
-) -> ChatResponse:
-    text = reply("assistant_unavailable", conversation.language)
-    return _system_answer(
-        db,
-        conversation,
-        inbound,
-        MessageStatus.NEEDS_FOLLOW_UP,
-        text,
-        sender=sender,
-        assistant_available=False,
-    )
-
-
-def _system_answer(
-    db: Session,
-    conversation: Conversation,
-    inbound: Message,
-    status: MessageStatus,
-    text: str,
-    **fields: Any,
-) -> ChatResponse:
-    """Answer with a text of the gateway's own (not the assistant's) and store both sides."""
-    inbound.status = status
-    db.add(_outbound(conversation, "system", text))
-    db.commit()
-    return ChatResponse(
-        language=conversation.language,  # type: ignore[arg-type]
-        messages=[BotMessage(text=text)],
-        language_source=inbound.language_source,
-        **fields,
-    )
-
-
-def _outbound(conversation: Conversation, author: str, text: str) -> Message:
+def outbound_message(conversation: Conversation, author: str, text: str) -> Message:
+    """A message to the user (by the bot, the gateway or an agent), not yet added."""
     return Message(
         conversation=conversation,
         author=author,
@@ -379,15 +234,11 @@ def messages_needing_follow_up(*, db: Session, limit: int = 100) -> list[Message
 def messages_after(
     *,
     db: Session,
-    channel: str,
-    sender: str,
+    conversation: Conversation,
     after: int,
     authors: tuple[str, ...] = ("agent", "notice"),
 ) -> list[Message]:
-    """Messages by `authors` in the sender's conversation with an id above `after`."""
-    conversation = find_conversation(db=db, channel=channel, sender=sender)
-    if conversation is None:
-        return []
+    """Messages by `authors` in `conversation` with an id above `after`."""
     query = (
         select(Message)
         .where(

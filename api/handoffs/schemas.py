@@ -34,7 +34,9 @@ class OrderIn(BaseModel):
 class HandoffCreate(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    conversation_key: str = Field(pattern=r"^conv-\d+$")
+    # "conv-<id>": the Rasa sender the gateway gave the conversation (at most 18
+    # digits, so it always fits the database's 64-bit ids).
+    conversation_key: str = Field(pattern=r"^conv-[1-9][0-9]{0,17}$")
     idempotency_key: str = Field(min_length=1, max_length=128)
     description: str = Field(min_length=1, max_length=4000)
     company: str | None = Field(default=None, max_length=256)

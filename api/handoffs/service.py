@@ -10,12 +10,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.conversations.models import Conversation, ConversationState
+from api.errors import DomainError
 from api.handoffs.schemas import HandoffCreate, HandoffRead
 from api.tickets.models import Ticket, TicketStatus
-from api.tickets.service import TicketNotFound, open_ticket, reopen
+from api.tickets.service import open_ticket, reopen
 from bot.hours import handling_text
 from bot.redaction import redact
 from bot.triage import Triage, triage
+
+
+class ConversationNotFound(DomainError):
+    """A hand-off for a conversation the gateway never started."""
+
+    status_code = 404
+    code = "conversation_not_found"
+    message = "No such conversation."
+
 
 TRANSCRIPT_FOR_TRIAGE = 6  # the user's last messages weigh in with the description
 
@@ -28,8 +38,8 @@ def hand_off(
     its ticket resolved within `reopen_window`, reopened (the user wrote again
     about it); otherwise a new ticket."""
     conversation = db.get(Conversation, int(request.conversation_key.removeprefix("conv-")))
-    if conversation is None:
-        raise TicketNotFound(request.conversation_key)
+    if conversation is None:  # only the gateway's own conversations are handed off
+        raise ConversationNotFound
     result = _triage(conversation, request.description)
     description = request.description
     if request.company:

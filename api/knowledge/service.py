@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from api.agents.models import Agent
 from api.database import utcnow
+from api.errors import DomainError
 from api.knowledge.models import DraftStatus, KnowledgeDraft
 from api.tickets.models import Ticket, TicketStatus
 from api.tickets.service import get_ticket
@@ -42,20 +43,33 @@ SLUG_CHARS = 40
 MAX_ALIAS_CHARS = 200
 
 
-class DraftError(Exception):
-    """A draft operation that cannot be done; mapped to HTTP in api/exceptions.py."""
+class DraftError(DomainError):
+    """A draft operation that cannot be done."""
+
+    code = "draft_error"
+    message = "That cannot be done."
 
 
 class DraftNotFound(DraftError):
-    pass
+    status_code = 404
+    code = "draft_not_found"
+    message = "No such draft."
 
 
 class DraftAlreadyDecided(DraftError):
     """The draft was approved or rejected already."""
 
+    status_code = 409
+    code = "draft_decided"
+    message = "This draft was approved or rejected already."
+
 
 class TicketNotResolved(DraftError):
     """Drafts come from resolved tickets only: the answer is known to have worked."""
+
+    status_code = 409
+    code = "ticket_not_resolved"
+    message = "Drafts come from resolved tickets only."
 
 
 def knowledge_index(root: Path) -> KnowledgeIndex:
@@ -99,7 +113,7 @@ def propose(
     """A question and answer from a resolved ticket, masked, waiting for an admin."""
     ticket = get_ticket(db=db, ticket_id=ticket_id)
     if ticket.status != TicketStatus.RESOLVED:
-        raise TicketNotResolved(ticket_id)
+        raise TicketNotResolved
     draft = KnowledgeDraft(
         ticket_id=ticket.id,
         language=language,
@@ -125,7 +139,7 @@ def list_drafts(*, db: Session, status: DraftStatus | None) -> list[KnowledgeDra
 def get_draft(*, db: Session, draft_id: int) -> KnowledgeDraft:
     draft = db.get(KnowledgeDraft, draft_id)
     if draft is None:
-        raise DraftNotFound(draft_id)
+        raise DraftNotFound
     return draft
 
 
@@ -158,7 +172,7 @@ def reject(
 def _undecided(db: Session, draft_id: int) -> KnowledgeDraft:
     draft = get_draft(db=db, draft_id=draft_id)
     if draft.status != DraftStatus.PROPOSED:
-        raise DraftAlreadyDecided(draft_id)
+        raise DraftAlreadyDecided
     return draft
 
 

@@ -6,9 +6,10 @@ import logging
 import signal
 import threading
 
-from api.channels.addresses import address_secret
+from api.addresses import address_secret
 from api.config import get_settings
 from api.database import make_engine, session_factory
+from api.migrations import upgrade_when_reachable
 from api.outbox.senders import configured_senders
 from api.outbox.worker import run
 
@@ -21,17 +22,19 @@ def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = get_settings()
     engine = make_engine(settings.database_url)
-    # The gateway migrates the database; until it has, each round fails and is retried.
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    run(
-        factory=session_factory(engine),
-        senders=configured_senders(settings),
-        settings=settings,
-        secret=address_secret(settings),
-        stop=stop,
-    )
+    # It may start before the gateway (or alone): it migrates the database itself
+    # rather than finding no outbox table (upgrades are serialised, see api.migrations).
+    if upgrade_when_reachable(engine, stop, settings.outbox_poll_seconds):
+        run(
+            factory=session_factory(engine),
+            senders=configured_senders(settings),
+            settings=settings,
+            secret=address_secret(settings),
+            stop=stop,
+        )
     engine.dispose()
 
 

@@ -31,6 +31,9 @@ class OutboxMessage(Base):
     address: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))  # bot | agent | notice
     text: Mapped[str] = mapped_column(Text)  # masked like every stored text
+    # What is sent, when masking changed it (an agent's words as written), sealed
+    # with the address key: in clear only in the sender, at the moment of sending.
+    sealed_text: Mapped[str | None] = mapped_column(Text)
     status: Mapped[OutboxStatus] = mapped_column(
         String(16), default=OutboxStatus.PENDING, index=True
     )

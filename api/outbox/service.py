@@ -37,11 +37,18 @@ LONGEST_WAIT = timedelta(hours=1)
 
 
 def enqueue(
-    *, db: Session, conversation: Conversation, text: str, kind: str, key: str
+    *,
+    db: Session,
+    conversation: Conversation,
+    text: str,
+    kind: str,
+    key: str,
+    sealed_text: str | None = None,
 ) -> OutboxMessage | None:
     """Queue `text` for the conversation's channel, once per `key`; None where the
-    channel does not push (the web chat fetches its messages itself).
-    The caller commits."""
+    channel does not push (the web chat fetches its messages itself). `text` is the
+    stored, masked copy; `sealed_text`, if given, is what is sent (sealed with the
+    address key). The caller commits."""
     if conversation.reply_address is None:
         return None
     existing = db.scalars(select(OutboxMessage).where(OutboxMessage.key == key)).first()
@@ -55,6 +62,7 @@ def enqueue(
         address=conversation.reply_address,
         kind=kind,
         text=text,
+        sealed_text=sealed_text,
         status=OutboxStatus.PENDING,
         next_attempt_at=utcnow(),
     )

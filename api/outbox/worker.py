@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.channels.addresses import AddressUnreadable, unseal
+from api.addresses import AddressUnreadable, unseal
 from api.config import Settings
 from api.database import utcnow
 from api.outbox import service
@@ -68,13 +68,18 @@ def _deliver(
             return False
     try:
         address = unseal(secret, row.address)
-    except AddressUnreadable:
+        text = unseal(secret, row.sealed_text) if row.sealed_text else row.text
+    except AddressUnreadable:  # sealed under another key: no retry can open it
         service.mark_failed(
-            db=db, row=row, error="address cannot be opened", permanent=True, retries=retries
+            db=db,
+            row=row,
+            error="address or text cannot be opened",
+            permanent=True,
+            retries=retries,
         )
         return False
     try:
-        sender.send(address, row.text)
+        sender.send(address, text)
     except SendFailed as exc:
         log.warning("outbox %s (%s) try %s failed: %s", row.id, row.channel, row.attempts, exc)
         service.mark_failed(

@@ -30,9 +30,9 @@ function t(key, params = {}) {
 }
 
 const state = {
-  user: session.get(), // {token, username, name, role}
+  user: session.get(), // {token, username, name, role, queues}
   view: null,
-  queues: [], // [{id, name, open_now, always_open}]
+  queues: [], // every queue: [{id, name, open_now, always_open}]
   queue: prefs.get("queue") || "driver",
   lists: {}, // queue id -> tickets
   ticket: null, // the open ticket as read from the API
@@ -82,6 +82,9 @@ const percent = (share) => (share == null ? "–"
   : new Intl.NumberFormat(LOCALES[uiLang], { style: "percent", maximumFractionDigits: 1 }).format(share));
 const isBreached = (ticket) => ticket.status !== "resolved" && Date.parse(ticket.due_at) < Date.now();
 const queueName = (id) => state.queues.find((q) => q.id === id)?.name || id;
+// An agent sees the tickets of their own queues; an admin those of every queue.
+const sees = (id) => state.user?.role === "admin" || (state.user?.queues || []).includes(id);
+const myQueues = () => state.queues.filter((q) => sees(q.id));
 const label = (prefix, value) => (texts.sv?.[prefix + value] ? t(prefix + value) : value);
 
 // ---- talking to the API ----
@@ -119,7 +122,10 @@ async function api(path, { method = "GET", body } = {}) {
     logout(t("sessionExpired"));
   }
   const key = ERROR_KEYS[data.code];
-  const message = key ? t(key) : (res.status === 422 ? t("errorInput") : t("errorGeneric", { status: res.status }));
+  // Our own errors (they carry a code) say what is wrong, e.g. a wait after failed
+  // logins, a locked account, a queue that is not yours: shown as they are.
+  const told = data.code && typeof data.detail === "string" ? data.detail : null;
+  const message = key ? t(key) : (told || (res.status === 422 ? t("errorInput") : t("errorGeneric", { status: res.status })));
   throw new ApiError(res.status, data.code || "", message);
 }
 
@@ -175,13 +181,21 @@ async function login(event) {
     const res = await api("/api/v1/agents/login", {
       method: "POST", body: { username, password: form.elements.namedItem("password").value },
     });
-    state.user = { token: res.token, username, name: res.display_name, role: res.role };
+    state.user = { token: res.token, username, name: res.display_name, role: res.role, queues: res.queues || [] };
     session.set(state.user);
     form.reset();
     await start(true);
   } catch (err) {
     $("#login-error").textContent = err.status === 401 ? t("loginFailed") : err.message;
   }
+}
+
+// Ends the session on the server too (the token stops working), then here.
+async function signOut() {
+  try {
+    await api("/api/v1/agents/logout", { method: "POST" });
+  } catch { /* gone already, or the server is away: forget it here all the same */ }
+  logout(t("loggedOut"));
 }
 
 function logout(message) {
@@ -197,7 +211,7 @@ async function start(focus = false) {
   $("#who").hidden = $("#logout").hidden = $("#nav").hidden = false;
   applyTexts();
   try {
-    await loadQueueNames();
+    await Promise.all([loadQueueNames(), loadMe()]);
   } catch (err) {
     if (!state.user) return;
     fail(err);
@@ -249,7 +263,7 @@ function route(focus = false) {
     show(view, focus);
     return { unanswered: loadUnanswered, dashboard: loadDashboard, drafts: loadDrafts }[view]();
   }
-  if (arg && state.queues.some((q) => q.id === arg)) {
+  if (arg && myQueues().some((q) => q.id === arg)) {
     state.queue = arg;
     prefs.set("queue", arg);
   }
@@ -265,26 +279,40 @@ async function loadQueueNames() {
   // A quick switch of language can answer out of order: only the last choice counts.
   if (lang !== uiLang) return false;
   state.queues = data.queues;
-  if (!state.queues.some((q) => q.id === state.queue)) state.queue = state.queues[0]?.id;
+  if (!sees(state.queue)) state.queue = myQueues()[0]?.id;
   return true;
 }
 
+// An admin may have changed the agent's queues since the login.
+async function loadMe() {
+  try {
+    const me = await api("/api/v1/agents/me");
+    if (!state.user) return;
+    state.user = { ...state.user, role: me.role, queues: me.queues || [] };
+    session.set(state.user);
+  } catch (err) {
+    if (!isMissing(err)) throw err;
+  }
+}
+
 async function refreshQueues() {
-  const lists = await Promise.all(state.queues.map((q) =>
+  const mine = myQueues();
+  const lists = await Promise.all(mine.map((q) =>
     api(`/api/v1/tickets?queue=${encodeURIComponent(q.id)}`).then((d) => d.tickets)));
-  state.queues.forEach((q, i) => { state.lists[q.id] = lists[i]; });
+  state.lists = {};
+  mine.forEach((q, i) => { state.lists[q.id] = lists[i]; });
   $("#updated").textContent = t("updatedAt", { time: formatTime(new Date().toISOString()) });
   renderQueues();
 }
 
 function renderQueues() {
   // Only redraw when something changed (breaches included), so the focus stays put.
-  const key = JSON.stringify([state.queue, uiLang, state.lists, state.queues.map((q) => q.name),
+  const key = JSON.stringify([state.queue, uiLang, state.lists, myQueues().map((q) => q.name),
     Object.values(state.lists).flat().filter(isBreached).map((x) => x.id)]);
   if (key === state.overviewKey) return;
   state.overviewKey = key;
   replaceKeepingFocus($("#overview"), overviewTable());
-  $("#queue-title").textContent = t("ticketsIn", { queue: queueName(state.queue) });
+  $("#queue-title").textContent = state.queue ? t("ticketsIn", { queue: queueName(state.queue) }) : "";
   replaceKeepingFocus($("#ticket-list"), ticketTable(state.lists[state.queue] || []));
   tick();
 }
@@ -297,7 +325,7 @@ function overviewTable() {
     h("th", { scope: "col", class: "num" }, t("total")),
     h("th", { scope: "col", class: "num" }, t("breachedCount")),
     h("th", { scope: "col" }, t("openingState")));
-  const rows = state.queues.map((q) => {
+  const rows = myQueues().map((q) => {
     const list = state.lists[q.id] || [];
     const breached = list.filter(isBreached).length;
     const current = q.id === state.queue;
@@ -440,9 +468,15 @@ function transferForm() {
     ...state.queues.map((q) => h("option", { value: q.id }, q.name)));
   const form = h("form", { class: "stack" },
     h("label", { for: "transfer-queue" }, t("transferTo")), select, h("button", { type: "submit" }, t("transfer")));
-  form.addEventListener("submit", (event) => {
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    act("transfer", { queue: select.value }, "transferred");
+    const queue = select.value;
+    if (await act("transfer", { queue }, "transferred") && !sees(queue)) {
+      // Moved out of this agent's queues: no longer theirs to see, so back to the list.
+      state.nextNotice = t("transferred");
+      state.nextKind = "info";
+      location.hash = "#/queues";
+    }
   });
   return form;
 }
@@ -847,10 +881,10 @@ async function init() {
   applyTexts();
   $("#lang").addEventListener("change", (e) => changeLanguage(e.target.value));
   $("#login-form").addEventListener("submit", login);
-  $("#logout").addEventListener("click", () => logout(t("loggedOut")));
+  $("#logout").addEventListener("click", signOut);
   window.addEventListener("hashchange", () => {
-    notify(state.nextNotice || "", state.nextNotice ? "error" : "info");
-    state.nextNotice = null;
+    notify(state.nextNotice || "", state.nextKind || (state.nextNotice ? "error" : "info"));
+    state.nextNotice = state.nextKind = null;
     route(true);
   });
   document.addEventListener("visibilitychange", () => { if (!document.hidden) poll(); });

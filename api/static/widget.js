@@ -53,7 +53,29 @@
     }
     return id;
   }
-  const SENDER = senderId();
+  let SENDER = senderId();
+  // The secret of this sender's conversation, from its first answer: every later
+  // call shows it, so nobody who learns the sender id can read or write here.
+  let convToken = store.get("token");
+  const tokenHeader = () => (convToken ? { "X-Conversation-Token": convToken } : {});
+  function keepToken(data) {
+    if (typeof data?.conversation_token === "string" && data.conversation_token) {
+      convToken = data.conversation_token;
+      store.set("token", convToken);
+    }
+  }
+  // The server no longer knows this browser's conversation as its own (its token
+  // was lost or belongs to another browser): start a new one.
+  function startOver() {
+    store.set("sender", "");
+    store.set("token", "");
+    SENDER = senderId();
+    convToken = null;
+    handedOff = false;
+    lastSeenId = 0;
+    saveHandoff();
+  }
+  const refusedAsStranger = (res, data) => res?.status === 403 && data?.code === "conversation_token";
 
   // Whether a person has the case, and the last of their messages shown, survive a reload.
   const saved = (() => {
@@ -234,8 +256,9 @@
     polling = true;
     try {
       const q = new URLSearchParams({ sender: SENDER, channel: "web", after: String(lastSeenId) });
-      const res = await fetch(`${API}/api/v1/chat/messages?${q}`);
-      const data = res.ok ? await res.json() : null;
+      const res = await fetch(`${API}/api/v1/chat/messages?${q}`, { headers: tokenHeader() });
+      const data = await res.json().catch(() => null);
+      if (refusedAsStranger(res, data)) startOver();
       for (const m of data?.messages || []) {
         if (!Number.isInteger(m.id) || m.id <= lastSeenId || typeof m.text !== "string") continue;
         lastSeenId = m.id;
@@ -278,16 +301,23 @@
     const ctrl = new AbortController();
     const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
     let res = null, data = null;
+    const post = () => fetch(`${API}/api/v1/chat`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json", ...tokenHeader() },
+      body: JSON.stringify({
+        sender: SENDER, message: text.trim(), channel: "web", language: explicitLang,
+      }),
+      signal: ctrl.signal,
+    });
     try {
-      res = await fetch(`${API}/api/v1/chat`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({
-          sender: SENDER, message: text.trim(), channel: "web", language: explicitLang,
-        }),
-        signal: ctrl.signal,
-      });
+      res = await post();
       data = await res.json().catch(() => null);
+      if (refusedAsStranger(res, data)) { // the message goes to a new conversation instead
+        startOver();
+        res = await post();
+        data = await res.json().catch(() => null);
+      }
+      if (res.ok) keepToken(data);
     } catch { /* network down or timed out: res stays null */ }
     clearTimeout(timer);
     typing.remove();

@@ -6,9 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from api.channels.addresses import address_secret
+from api.addresses import address_secret
 from api.deps import CurrentAgent, RowId, SessionDep, SettingsDep
-from api.knowledge.service import knowledge_index, suggestions
 from api.tickets import service
 from api.tickets.models import Ticket
 from api.tickets.schemas import (
@@ -16,8 +15,6 @@ from api.tickets.schemas import (
     OrderRead,
     PriorityBody,
     RevealRead,
-    Suggestion,
-    SuggestionPage,
     TextBody,
     TicketPage,
     TicketRead,
@@ -32,8 +29,9 @@ router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
 
 
 def get_current_ticket(ticket_id: RowId, db: SessionDep, agent: CurrentAgent) -> Ticket:
-    """The ticket in the path (404 if there is none); the caller must be logged in."""
-    return service.get_ticket(db=db, ticket_id=ticket_id)
+    """The ticket in the path, for a logged-in agent of its queue (404 if there is none,
+    and for a ticket outside the agent's queues alike: its existence is not told)."""
+    return service.get_ticket(db=db, ticket_id=ticket_id, agent=agent)
 
 
 CurrentTicket = Annotated[Ticket, Depends(get_current_ticket)]
@@ -65,10 +63,9 @@ def list_tickets(
     agent: CurrentAgent,
     queue: Annotated[str, Query(json_schema_extra={"enum": list(QUEUES)})],
 ) -> TicketPage:
-    """Unresolved tickets of a queue, highest priority first, then the earliest due."""
-    if queue not in QUEUES:
-        raise service.InvalidTransition(f"unknown queue {queue!r}")
-    tickets = service.queue_listing(db=db, queue=queue)
+    """Unresolved tickets of a queue, highest priority first, then the earliest due
+    (422 for no such queue, 403 for a queue you are not a member of)."""
+    tickets = service.queue_listing(db=db, queue=queue, agent=agent)
     return TicketPage(tickets=[TicketSummary.model_validate(t) for t in tickets])
 
 
@@ -81,7 +78,7 @@ def read_ticket(ticket: CurrentTicket) -> TicketRead:
 @router.post("/{ticket_id}/claim", response_model=TicketRead)
 def claim(ticket: CurrentTicket, db: SessionDep, agent: CurrentAgent) -> TicketRead:
     """Take the ticket; 409 if another agent was first."""
-    return _read(service.claim(db=db, ticket_id=ticket.id, agent=agent))
+    return _read(service.claim(db=db, ticket=ticket, agent=agent))
 
 
 @router.post("/{ticket_id}/reply", response_model=TicketRead)
@@ -92,7 +89,8 @@ def reply(
     agent: CurrentAgent,
     settings: SettingsDep,
 ) -> TicketRead:
-    """Answer the user in their conversation."""
+    """Answer the user in their conversation: they receive what you wrote; the stored
+    copy has personal data masked."""
     secret = address_secret(settings)
     service.reply(db=db, ticket=ticket, agent=agent, text=body.text, seal_key=secret)
     return _read(ticket)
@@ -107,29 +105,17 @@ def reveal(
     settings: SettingsDep,
 ) -> RevealRead:
     """The unmasked text of a message in the ticket's conversation; the audit log records
-    who opened it (404 if the message is not in the conversation or had nothing masked)."""
+    who opened it (404 if the message is not in the conversation or had nothing masked;
+    403 on a ticket another agent has claimed)."""
     text = service.reveal(
         db=db, ticket=ticket, agent=agent, message_id=message_id, seal_key=address_secret(settings)
     )
     return RevealRead(message_id=message_id, text=text)
 
 
-@router.get("/{ticket_id}/suggestions", response_model=SuggestionPage)
-def suggest(
-    ticket: CurrentTicket,
-    settings: SettingsDep,
-    k: Annotated[int, Query(ge=1, le=10, description="How many suggestions")] = 3,
-) -> SuggestionPage:
-    """Knowledge articles in the ticket's language that match what the user asked."""
-    hits = suggestions(ticket=ticket, index=knowledge_index(settings.knowledge_dir), k=k)
-    return SuggestionPage(
-        suggestions=[Suggestion(topic=h.topic, title=h.title, text=h.article.summary) for h in hits]
-    )
-
-
 @router.post("/{ticket_id}/notes", response_model=TicketRead)
 def note(ticket: CurrentTicket, body: TextBody, db: SessionDep, agent: CurrentAgent) -> TicketRead:
-    """Add an internal note (never shown to the user)."""
+    """Add an internal note (never shown to the user; 403 on another agent's ticket)."""
     service.add_note(db=db, ticket=ticket, agent=agent, text=body.text)
     return _read(ticket)
 
@@ -138,7 +124,8 @@ def note(ticket: CurrentTicket, body: TextBody, db: SessionDep, agent: CurrentAg
 def transfer(
     ticket: CurrentTicket, body: TransferBody, db: SessionDep, agent: CurrentAgent
 ) -> TicketRead:
-    """Move the ticket to another queue, unassigned."""
+    """Move the ticket to another queue, unassigned (422 for no such queue, 409 for a
+    resolved ticket: reopen it first; 403 on another agent's ticket)."""
     return _read(service.transfer(db=db, ticket=ticket, agent=agent, queue=body.queue))
 
 
@@ -169,4 +156,4 @@ def release(ticket: CurrentTicket, db: SessionDep, agent: CurrentAgent) -> Ticke
 @router.post("/{ticket_id}/reopen", response_model=TicketRead)
 def reopen(ticket: CurrentTicket, db: SessionDep, agent: CurrentAgent) -> TicketRead:
     """Reopen a resolved ticket (the user wrote again); the conversation goes back to people."""
-    return _read(service.reopen(db=db, ticket=ticket, actor=agent.username))
+    return _read(service.reopen(db=db, ticket=ticket, agent=agent))

@@ -1,4 +1,14 @@
-"""Ticket transitions. Each one is a function that records who did what in the audit log.
+"""Tickets: the moves between their states, and the work on them, each written to
+the audit log with who did it.
+
+Every change of status goes through `_move` and the table `TRANSITIONS`, as in
+Dispatch's case flows: one place sets and clears the status timestamps, hands
+the conversation to the assistant or back to people, and writes the event.
+
+Who may do what: an agent sees and works the tickets of their queues only (any
+other ticket is "not found", so its existence is not told); an admin sees all.
+A claimed ticket is worked (reply, note, reveal, transfer, priority, resolve,
+release) by its agent or an admin only.
 
 Due times come from the stored `created_at` and priority (bot/sla.py), and
 breaches from stored times, so a restart changes nothing.
@@ -7,55 +17,184 @@ breaches from stored times, so a restart changes nothing.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, Final
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api.addresses import AddressUnreadable, seal, unseal
 from api.agents.models import Agent, AgentRole
-from api.channels.addresses import AddressUnreadable, seal, unseal
 from api.conversations.models import Conversation, ConversationState, Message, MessageStatus
 from api.database import utcnow
+from api.errors import DomainError
 from api.outbox.service import enqueue
+from api.queues.service import known_queues
 from api.tickets.models import AuditEvent, Ticket, TicketStatus
 from bot.redaction import redact
 from bot.replies import reply as text_for
 from bot.sla import due_at, is_breached
 from bot.triage import Triage
-from bot.triage.training import QUEUES
 
 
-class TicketError(Exception):
-    """A ticket operation that cannot be done; mapped to HTTP in api/exceptions.py."""
+class TicketError(DomainError):
+    """A ticket operation that cannot be done."""
+
+    code = "ticket_error"
+    message = "That cannot be done."
 
 
 class TicketNotFound(TicketError):
-    pass
+    """No such ticket, or one outside the agent's queues (not told apart)."""
+
+    status_code = 404
+    code = "ticket_not_found"
+    message = "No such ticket."
 
 
 class AlreadyClaimed(TicketError):
-    pass
+    status_code = 409
+    code = "already_claimed"
+    message = "Another agent has already claimed this ticket."
 
 
 class InvalidTransition(TicketError):
-    pass
+    """Not in this status; the detail says what is wrong."""
+
+    status_code = 409
+    code = "invalid_transition"
+    message = "That cannot be done to this ticket now."
 
 
 class NotYourTicket(TicketError):
     """Another agent has claimed the ticket; only they (or an admin) may work on it."""
 
+    status_code = 403
+    code = "not_your_ticket"
+    message = "Another agent has claimed this ticket."
+
+
+class NotYourQueue(TicketError):
+    """The agent is not a member of the queue (the queues themselves are public)."""
+
+    status_code = 403
+    code = "not_your_queue"
+    message = "You are not a member of this queue."
+
 
 class NothingToReveal(TicketError):
     """No message with that id in the ticket's conversation had anything masked."""
 
+    status_code = 404
+    code = "nothing_to_reveal"
+    message = "No masked message with that id in this ticket."
+
+
+class TicketAction(StrEnum):
+    """What moves a ticket between statuses; the value is the audit event's action."""
+
+    CLAIM = "claimed"
+    RELEASE = "released"
+    TRANSFER = "transferred"
+    RESOLVE = "resolved"
+    REOPEN = "reopened"
+
+
+_OPEN, _CLAIMED, _RESOLVED = TicketStatus.OPEN, TicketStatus.CLAIMED, TicketStatus.RESOLVED
+
+# (status now, action) -> status after. Whatever is not here is refused (409). A
+# resolved ticket is not transferred: it is closed and the user was told so; it is
+# reopened first if the case needs more work, so it cannot move on unnoticed.
+TRANSITIONS: Final[dict[tuple[TicketStatus, TicketAction], TicketStatus]] = {
+    (_OPEN, TicketAction.CLAIM): _CLAIMED,
+    (_CLAIMED, TicketAction.RELEASE): _OPEN,
+    (_OPEN, TicketAction.TRANSFER): _OPEN,
+    (_CLAIMED, TicketAction.TRANSFER): _OPEN,
+    (_OPEN, TicketAction.RESOLVE): _RESOLVED,
+    (_CLAIMED, TicketAction.RESOLVE): _RESOLVED,
+    (_RESOLVED, TicketAction.REOPEN): _OPEN,
+}
+
+_WHY_NOT: Final[dict[TicketAction, str]] = {
+    TicketAction.CLAIM: "Only a ticket waiting in its queue can be claimed.",
+    TicketAction.RELEASE: "Only a claimed ticket can be released.",
+    TicketAction.TRANSFER: "A resolved ticket is not transferred: reopen it first.",
+    TicketAction.RESOLVE: "The ticket is resolved already.",
+    TicketAction.REOPEN: "Only a resolved ticket can be reopened.",
+}
+
+
+def _refusal(status: TicketStatus, action: TicketAction) -> TicketError:
+    if action == TicketAction.CLAIM and status == _CLAIMED:
+        return AlreadyClaimed()
+    return InvalidTransition(_WHY_NOT[action])
+
+
+def _stamps(
+    ticket: Ticket, before: TicketStatus, after: TicketStatus, agent: Agent | None, now: datetime
+) -> dict[str, Any]:
+    """The columns a move sets: each status's timestamp on entering it, and back in
+    the queue nobody has the ticket and no claim or resolve time is left on it."""
+    if after == _CLAIMED:
+        assert agent is not None, "a claim is an agent's"
+        return {"assigned_agent_id": agent.id, "claimed_at": now}
+    if after == _RESOLVED:
+        return {"resolved_at": now}
+    values: dict[str, Any] = {"assigned_agent_id": None, "claimed_at": None}
+    if before == _RESOLVED:  # reopened: a fresh SLA clock, which may escalate again
+        values.update(
+            resolved_at=None,
+            escalated_at=None,
+            reopened_at=now,
+            due_at=due_at(ticket.priority, now),
+        )
+    return values
+
+
+def _move(
+    db: Session,
+    ticket: Ticket,
+    action: TicketAction,
+    *,
+    agent: Agent | None,
+    now: datetime | None = None,
+    changes: dict[str, Any] | None = None,
+    **detail: Any,
+) -> Ticket:
+    """Apply `action` by the table, with `changes` to other columns, and write the
+    audit event; the caller commits. Two moves at once: the status is compared when
+    it is written, so the second is refused as if it had come after the first."""
+    before = ticket.status
+    after = TRANSITIONS.get((before, action))
+    if after is None:
+        raise _refusal(before, action)
+    values = {"status": after, **_stamps(ticket, before, after, agent, now or utcnow())}
+    won = db.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket.id, Ticket.status == before)
+        .values(**values, **(changes or {}))
+    )
+    if won.rowcount != 1:  # type: ignore[attr-defined]
+        db.rollback()
+        db.refresh(ticket)
+        raise _refusal(ticket.status, action)
+    db.refresh(ticket)  # the relationships too (assigned_agent)
+    if after == _RESOLVED:
+        ticket.conversation.state = ConversationState.BOT
+    elif before == _RESOLVED:
+        ticket.conversation.state = ConversationState.HUMAN
+    _audit(db, ticket, action, agent, **detail)
+    return ticket
+
 
 def _check_may_work_on(ticket: Ticket, agent: Agent) -> None:
-    """A claimed ticket is its assignee's: two people must not answer one user at once."""
+    """A claimed ticket is its assignee's: two people must not answer one user at once,
+    nor look into the personal data of a case someone else has."""
     if ticket.status != TicketStatus.CLAIMED or agent.role == AgentRole.ADMIN:
         return
     if ticket.assigned_agent_id != agent.id:
-        raise NotYourTicket(ticket.id)
+        raise NotYourTicket
 
 
 def _audit(
@@ -112,41 +251,25 @@ def open_ticket(
     return ticket
 
 
-def get_ticket(*, db: Session, ticket_id: int) -> Ticket:
+def get_ticket(*, db: Session, ticket_id: int, agent: Agent | None = None) -> Ticket:
+    """The ticket; TicketNotFound if there is none, or if `agent` may not see it."""
     ticket = db.get(Ticket, ticket_id)
-    if ticket is None:
-        raise TicketNotFound(ticket_id)
+    if ticket is None or (agent is not None and not agent.sees(ticket.queue)):
+        raise TicketNotFound
     return ticket
 
 
-def claim(*, db: Session, ticket_id: int, agent: Agent, now: datetime | None = None) -> Ticket:
+def claim(*, db: Session, ticket: Ticket, agent: Agent, now: datetime | None = None) -> Ticket:
     """Take an open ticket; when two agents claim at once, exactly one wins."""
-    now = now or utcnow()
-    won = db.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.OPEN)
-        .values(status=TicketStatus.CLAIMED, assigned_agent_id=agent.id, claimed_at=now)
-    )
-    if won.rowcount != 1:  # type: ignore[attr-defined]
-        db.rollback()
-        get_ticket(db=db, ticket_id=ticket_id)  # TicketNotFound if it does not exist
-        raise AlreadyClaimed(ticket_id)
-    ticket = get_ticket(db=db, ticket_id=ticket_id)
-    db.refresh(ticket)
-    _audit(db, ticket, "claimed", agent)
+    _move(db, ticket, TicketAction.CLAIM, agent=agent, now=now)
     db.commit()
     return ticket
 
 
 def resolve(*, db: Session, ticket: Ticket, agent: Agent, now: datetime | None = None) -> Ticket:
-    """Close the ticket; the assistant answers the conversation again."""
-    if ticket.status == TicketStatus.RESOLVED:
-        raise InvalidTransition("already resolved")
+    """Close the ticket and tell the user; the assistant answers the conversation again."""
     _check_may_work_on(ticket, agent)
-    ticket.status = TicketStatus.RESOLVED
-    ticket.resolved_at = now or utcnow()
-    ticket.conversation.state = ConversationState.BOT
-    _audit(db, ticket, "resolved", agent)
+    _move(db, ticket, TicketAction.RESOLVE, agent=agent, now=now)
     _say(db, ticket, "notice", text_for("ticket_resolved", ticket.language, ticket=ticket.id))
     db.commit()
     return ticket
@@ -156,49 +279,49 @@ def reopen(
     *,
     db: Session,
     ticket: Ticket,
+    agent: Agent | None = None,
     actor: str = "user",
     now: datetime | None = None,
     **detail: Any,
 ) -> Ticket:
-    """Back to its queue, with a person, not the bot, and a fresh SLA clock."""
-    if ticket.status != TicketStatus.RESOLVED:
-        raise InvalidTransition("only resolved tickets reopen")
-    now = now or utcnow()
-    ticket.status = TicketStatus.OPEN
-    ticket.assigned_agent_id = None
-    ticket.resolved_at = None
-    ticket.escalated_at = None
-    ticket.reopened_at = now
-    ticket.due_at = due_at(ticket.priority, now)
-    ticket.conversation.state = ConversationState.HUMAN
-    _audit(db, ticket, "reopened", actor=actor, **detail)
+    """Back to its queue, with a person, not the bot, and a fresh SLA clock; by an agent,
+    or by `actor` (the user who needs help again)."""
+    if agent is None:
+        detail["actor"] = actor
+    _move(db, ticket, TicketAction.REOPEN, agent=agent, now=now, **detail)
     db.commit()
     return ticket
 
 
-def release(*, db: Session, ticket: Ticket, agent: Agent) -> Ticket:
+def release(*, db: Session, ticket: Ticket, agent: Agent, now: datetime | None = None) -> Ticket:
     """Give a claimed ticket back to its queue (its assignee, or an admin for anyone's)."""
-    if ticket.status != TicketStatus.CLAIMED:
-        raise InvalidTransition("only claimed tickets can be released")
     _check_may_work_on(ticket, agent)
     previous = ticket.assigned_agent.username if ticket.assigned_agent else None
-    ticket.status = TicketStatus.OPEN
-    ticket.assigned_agent_id = None
-    _audit(db, ticket, "released", agent, previous=previous)
+    _move(db, ticket, TicketAction.RELEASE, agent=agent, now=now, previous=previous)
     db.commit()
     return ticket
 
 
-def transfer(*, db: Session, ticket: Ticket, agent: Agent, queue: str) -> Ticket:
-    """Move the ticket to another queue, unassigned."""
-    if queue not in QUEUES:
-        raise InvalidTransition(f"unknown queue {queue!r}")
+def transfer(
+    *, db: Session, ticket: Ticket, agent: Agent, queue: str, now: datetime | None = None
+) -> Ticket:
+    """Move the ticket to another queue, unassigned, its SLA clock running on; an unknown
+    queue is 422. A resolved ticket is not transferred (409): reopen it first."""
+    known_queues([queue])
     _check_may_work_on(ticket, agent)
-    previous = ticket.queue
-    ticket.queue = queue
-    ticket.status = TicketStatus.OPEN
-    ticket.assigned_agent_id = None
-    _audit(db, ticket, "transferred", agent, old=previous, new=queue)
+    if queue == ticket.queue and ticket.status != _RESOLVED:
+        raise InvalidTransition("The ticket is in that queue already.")
+    old = ticket.queue
+    _move(
+        db,
+        ticket,
+        TicketAction.TRANSFER,
+        agent=agent,
+        now=now,
+        changes={"queue": queue},
+        old=old,
+        new=queue,
+    )
     db.commit()
     return ticket
 
@@ -206,9 +329,9 @@ def transfer(*, db: Session, ticket: Ticket, agent: Agent, queue: str) -> Ticket
 def change_priority(
     *, db: Session, ticket: Ticket, agent: Agent, priority: int, reason: str
 ) -> Ticket:
-    """A new tier with its reason; the due time is recomputed from the creation time."""
+    """A new tier with its reason; the due time is recomputed from the SLA's start."""
     if not 1 <= priority <= 5 or not reason.strip():
-        raise InvalidTransition("a priority 1-5 and a reason are needed")
+        raise InvalidTransition("A priority 1-5 and a reason are needed.")
     _check_may_work_on(ticket, agent)
     old = ticket.priority
     ticket.priority = priority
@@ -236,8 +359,12 @@ def escalate_breached(*, db: Session, now: datetime | None = None) -> list[Ticke
     return escalated
 
 
-def queue_listing(*, db: Session, queue: str) -> list[Ticket]:
-    """Unresolved tickets of a queue: highest priority first, then the earliest due."""
+def queue_listing(*, db: Session, queue: str, agent: Agent) -> list[Ticket]:
+    """Unresolved tickets of a queue: highest priority first, then the earliest due
+    (UnknownQueue for no such queue, NotYourQueue for one the agent is not in)."""
+    known_queues([queue])
+    if not agent.sees(queue):
+        raise NotYourQueue
     query = (
         select(Ticket)
         .where(Ticket.queue == queue, Ticket.status != TicketStatus.RESOLVED)
@@ -246,54 +373,63 @@ def queue_listing(*, db: Session, queue: str) -> list[Ticket]:
     return list(db.scalars(query))
 
 
-def reply(
-    *, db: Session, ticket: Ticket, agent: Agent, text: str, seal_key: bytes | None = None
-) -> Message:
+def reply(*, db: Session, ticket: Ticket, agent: Agent, text: str, seal_key: bytes) -> Message:
     """An agent's answer, added to the user's conversation (and so to their chat), and
-    sent out on the channel they came from (through the outbox)."""
+    sent out on the channel they came from (through the outbox). The user receives
+    what the agent wrote; the stored copy is masked, the original kept sealed."""
     if ticket.status == TicketStatus.RESOLVED:
-        raise InvalidTransition("reopen the ticket before replying")
+        raise InvalidTransition("Reopen the ticket before replying.")
     _check_may_work_on(ticket, agent)
     masked = redact(text)
-    message = _say(db, ticket, "agent", masked)
-    if seal_key is not None and masked != text:
-        message.sealed_original = seal(seal_key, text)
+    sealed = seal(seal_key, text) if masked != text else None
+    message = _say(db, ticket, "agent", masked, sealed_original=sealed)
     _audit(db, ticket, "replied", agent)
     db.commit()
     return message
 
 
-def _say(db: Session, ticket: Ticket, author: str, text: str) -> Message:
-    """A message to the user: stored in the conversation, queued for their channel."""
+def _say(
+    db: Session, ticket: Ticket, author: str, text: str, *, sealed_original: str | None = None
+) -> Message:
+    """A message to the user: stored in the conversation, queued for their channel
+    (`text` masked; the words to send, when they differ, as `sealed_original`)."""
     message = Message(
         conversation=ticket.conversation,
         author=author,
         text=text,
         language=ticket.language,
         status=MessageStatus.SENT,
+        sealed_original=sealed_original,
     )
     db.add(message)
     db.flush()  # the message id keys its outbox row
     enqueue(
-        db=db, conversation=ticket.conversation, text=text, kind=author, key=f"message-{message.id}"
+        db=db,
+        conversation=ticket.conversation,
+        text=text,
+        sealed_text=sealed_original,
+        kind=author,
+        key=f"message-{message.id}",
     )
     return message
 
 
 def reveal(*, db: Session, ticket: Ticket, agent: Agent, message_id: int, seal_key: bytes) -> str:
     """The original text of a masked message in the ticket's conversation, opened on
-    an agent's explicit request and written to the audit log (the text itself is not)."""
+    an agent's explicit request and written to the audit log (the text itself is not).
+    Refused, it reads nothing and writes nothing."""
+    _check_may_work_on(ticket, agent)
     message = db.get(Message, message_id)
     if (
         message is None
         or message.conversation_id != ticket.conversation_id
         or message.sealed_original is None
     ):
-        raise NothingToReveal(message_id)
+        raise NothingToReveal
     try:
         original = unseal(seal_key, message.sealed_original)
     except AddressUnreadable as exc:
-        raise InvalidTransition("the original was sealed with another key") from exc
+        raise InvalidTransition("The original was sealed with another key.") from exc
     _audit(db, ticket, "revealed", agent, message_id=message_id)
     db.commit()
     return original
@@ -301,6 +437,7 @@ def reveal(*, db: Session, ticket: Ticket, agent: Agent, message_id: int, seal_k
 
 def add_note(*, db: Session, ticket: Ticket, agent: Agent, text: str) -> None:
     """An internal note: in the audit log, never shown to the user."""
+    _check_may_work_on(ticket, agent)
     _audit(db, ticket, "note", agent, text=redact(text))
     db.commit()
 

@@ -18,6 +18,7 @@ from api.database import make_engine, session_factory
 from api.main import create_app
 from api.migrations import upgrade_database
 from stack.processes import free_port
+from tests.web_chat import WebChat
 
 
 @pytest.fixture
@@ -35,6 +36,12 @@ def settings(database_url: str) -> Settings:
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def web(client: TestClient) -> WebChat:
+    """Web chat users on the in-process app, each keeping their conversation token."""
+    return WebChat(client)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ def test_every_text_exists_in_every_language_and_fills_in() -> None:
         for language in SUPPORTED:
             params = {
                 "length": 1,
+                "seconds": 3,
                 "limit": 2,
                 "value": "x",
                 "opens": "8",

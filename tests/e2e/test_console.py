@@ -10,12 +10,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.agents.models import AgentRole
+from api.agents.models import Agent, AgentRole
 from api.agents.service import create_agent
 from api.tickets.models import Ticket
 from api.tickets.service import queue_listing
+from bot.triage.training import QUEUES
 from tests.conftest import Stack
 from tests.e2e import test_widget as widget
 from tests.e2e.conftest import fresh
@@ -98,7 +100,7 @@ def test_an_agent_claims_and_answers_in_the_console_and_the_user_sees_it(
     ticket_id = _ask_for_a_person(user, host_page)
     ticket = fresh(db).get(Ticket, ticket_id)
     assert ticket is not None and (ticket.queue, ticket.priority) == ("accounting", 2)
-    create_agent(db=db, display_name="Eva Lind", role=AgentRole.AGENT, **AGENT)
+    create_agent(db=db, display_name="Eva Lind", role=AgentRole.AGENT, queues=QUEUES, **AGENT)
 
     _log_in(console, stack)
     _switch_language_and_back(console)
@@ -110,7 +112,9 @@ def test_an_agent_claims_and_answers_in_the_console_and_the_user_sees_it(
     expect(row).to_contain_text("P2")
     expect(row).to_contain_text(DESCRIPTION)
     expect(row).to_contain_text(re.compile(r"\d\d:\d\d:\d\d kvar"))  # the SLA countdown
-    order = [t.id for t in queue_listing(db=fresh(db), queue="accounting")]
+    listed = fresh(db)
+    eva = listed.scalars(select(Agent).where(Agent.username == AGENT["username"])).one()
+    order = [t.id for t in queue_listing(db=listed, queue="accounting", agent=eva)]
     rows = console.locator("#ticket-list tbody tr")
     expect(rows).to_have_count(len(order))
     shown = rows.evaluate_all("rows => rows.map((row) => Number(row.dataset.ticket))")

@@ -13,13 +13,15 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 
+from api.addresses import pseudonym
 from api.agents.models import AgentRole
 from api.agents.service import create_agent
-from api.channels.addresses import pseudonym
 from api.config import Settings
-from api.conversations.service import find_conversation, open_ticket_of
+from api.conversations.service import find_conversation
+from api.tickets.queries import open_ticket_of
 from bot.channels.sms import segments
 from bot.language import detect
+from bot.triage.training import QUEUES
 from tests.api.channels.twilio_signing import signed, sms_params
 from tests.conftest import TWILIO_NUMBER, Stack, unique, wait_until
 from tests.e2e.conftest import fresh, user_messages
@@ -136,7 +138,7 @@ def test_an_agents_reply_reaches_the_sms_user_shaped_for_sms(stack: Stack, db: S
     assert ticket is not None and ticket.contact == phone.number  # there, and only there
 
     login = {"username": unique("e2e-sms-agent"), "password": "pw-e2e"}
-    create_agent(db=db, display_name="Sara", role=AgentRole.AGENT, **login)
+    create_agent(db=db, display_name="Sara", role=AgentRole.AGENT, queues=QUEUES, **login)
     token = httpx.post(f"{stack.api}/api/v1/agents/login", json=login).json()["token"]
     agent = {"Authorization": f"Bearer {token}"}
     httpx.post(f"{stack.api}/api/v1/tickets/{ticket.id}/claim", headers=agent)
@@ -166,3 +168,23 @@ def test_choices_come_as_numbered_lines_and_a_number_picks_one(stack: Stack) -> 
     assert "1. Mittaustodistuksen otsikkotiedot" in answer, answer
     [picked] = text(stack, phone, "2")
     assert "bruttomäärä" in picked.lower(), picked
+
+
+def test_a_driver_stuck_at_the_site_is_handed_over_at_once(stack: Stack, db: Session) -> None:
+    phone = Phone("46")
+    said = "\n".join(
+        text(stack, phone, "står vid mätplatsen i Skoghall och kan inte logga in, kan inte lossa")
+    )
+    assert "stoppar flödet" in said, said
+    if "Svara MER" in said:  # the form's question may be in the answer's next SMS
+        said += "\n" + "\n".join(text(stack, phone, "MER"))
+    assert "Vilket företag" in said, said
+    # Registered on the first message: the case exists even if the driver stops answering.
+    conversation = find_conversation(db=fresh(db), channel="sms", sender=phone.sender)
+    assert conversation is not None
+    ticket = open_ticket_of(db=db, conversation=conversation)
+    assert ticket is not None and (ticket.queue, ticket.priority) == ("driver", 1)
+    assert f"Ärende {ticket.id} är registrerat" in said, said
+    text(stack, phone, "Virkesfrakt AB, chaufför")
+    again = open_ticket_of(db=fresh(db), conversation=conversation)
+    assert again is not None and again.id == ticket.id  # the form's answer, to the same case

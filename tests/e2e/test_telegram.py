@@ -17,18 +17,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from telegram import Bot, Chat, Message, MessageEntity, PhotoSize, Sticker, Update, User
 
+from api.addresses import pseudonym
 from api.agents.models import AgentRole
 from api.agents.service import create_agent
-from api.channels.addresses import pseudonym
 from api.channels.models import InboundReceipt
 from api.channels.telegram_polling import main as polling_main
 from api.channels.telegram_polling import poll
 from api.config import Settings
 from api.conversations.models import Conversation
 from api.conversations.schemas import BotMessage, Button
-from api.conversations.service import find_conversation, open_ticket_of
+from api.conversations.service import find_conversation
 from api.outbox.models import OutboxMessage
+from api.tickets.queries import open_ticket_of
 from bot.language import detect
+from bot.triage.training import QUEUES
 from tests.conftest import TELEGRAM_SECRET, TELEGRAM_TOKEN, Stack, wait_until
 from tests.e2e.conftest import fresh, user_messages
 
@@ -186,6 +188,7 @@ def test_an_agents_reply_reaches_the_users_telegram_chat(stack: Stack, db: Sessi
         display_name="Anna",
         password="telegram-agent-pw",
         role=AgentRole.AGENT,
+        queues=QUEUES,
     )
     api = stack.api
     login = {"username": f"e2e-telegram-{user.chat_id}", "password": "telegram-agent-pw"}

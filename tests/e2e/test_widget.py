@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from api.agents.models import AgentRole
 from api.agents.service import create_agent
 from api.database import make_engine, session_factory
+from bot.triage.training import QUEUES
 from tests.conftest import Stack
 
 pytestmark = pytest.mark.e2e
@@ -191,7 +192,12 @@ def _agent_headers(stack: Stack, username: str) -> dict[str, str]:
     engine = make_engine(stack.database_url)
     with session_factory(engine)() as db:
         create_agent(
-            db=db, username=username, display_name="Eva", password="pw-widget", role=AgentRole.AGENT
+            db=db,
+            username=username,
+            display_name="Eva",
+            password="pw-widget",
+            role=AgentRole.AGENT,
+            queues=QUEUES,
         )
     engine.dispose()
     login = {"username": username, "password": "pw-widget"}

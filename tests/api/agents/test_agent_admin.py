@@ -24,13 +24,19 @@ def test_an_admin_creates_and_switches_off_accounts_and_an_agent_cannot(
     create_agent(db=db, username="anna", display_name="Anna", password="pw", role=AgentRole.AGENT)
     boss, anna = _login(client, "boss", "pw"), _login(client, "anna", "pw")
 
-    new = {"username": "cecilia", "display_name": "Cecilia", "password": "lång-lösen-123"}
+    new = {
+        "username": "cecilia",
+        "display_name": "Cecilia",
+        "password": "lång-lösen-123",
+        "queues": ["driver"],
+    }
     refused = client.post(AGENTS, json=new, headers=anna)
     assert refused.status_code == 403 and refused.json()["code"] == "not_allowed"
     assert client.get(AGENTS, headers=anna).status_code == 403
 
     made = client.post(AGENTS, json=new, headers=boss)
     assert made.status_code == 201 and made.json()["role"] == "agent"
+    assert made.json()["queues"] == ["driver"] and made.json()["locked"] is False
     assert client.post(AGENTS, json=new, headers=boss).status_code == 409  # name taken
     short = client.post(AGENTS, json={**new, "username": "d", "password": "kort"}, headers=boss)
     assert short.status_code == 422

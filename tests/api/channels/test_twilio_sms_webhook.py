@@ -130,3 +130,21 @@ def test_the_number_is_kept_only_as_a_pseudonym_and_sealed(client: TestClient, d
     stored = [conversation.sender, conversation.reply_address or ""]
     stored += [r.recipient + r.address for r in rows]
     assert not any("701111117" in value for value in stored)
+
+
+def test_over_the_rate_limit_an_sms_is_refused_with_429_and_kept(
+    settings: Settings, database_url: str
+) -> None:
+    limited = settings.model_copy(update={"rate_limit_webhook_per_sender": "2/minute"})
+    number = "+46701112233"
+    with TestClient(create_app(limited)) as client:
+        for body in ("hej", "hallå"):
+            sms(client, number, body)
+        params = sms_params(number, "är ni där?", f"SM{next(_sids):032x}")
+        refused = client.post(PATH, data=params, headers=signed(URL, params))
+        assert refused.status_code == 429
+        assert int(refused.headers["Retry-After"]) >= 1
+        # Twilio may not deliver it again: the message is kept for a person.
+        with client.app.state.session_factory() as db:  # type: ignore[attr-defined]
+            kept = db.scalars(select(Message).where(Message.text == "är ni där?")).one()
+            assert kept.status == "needs_follow_up"

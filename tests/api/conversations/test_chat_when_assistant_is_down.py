@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.conversations.models import Conversation, Message, MessageStatus
 from api.conversations.service import messages_needing_follow_up
+from tests.web_chat import WebChat
 
 CHAT = "/api/v1/chat"
 
@@ -22,9 +23,9 @@ CHAT = "/api/v1/chat"
     ],
 )
 def test_the_user_is_told_in_their_language_how_to_reach_support(
-    client: TestClient, message: str, language: str, words: str
+    web: WebChat, client: TestClient, message: str, language: str, words: str
 ) -> None:
-    response = client.post(CHAT, json={"sender": "driver-7", "message": message})
+    response = web.send("driver-7", message)
     assert response.status_code == 200
     body = response.json()
     assert body["language"] == language
@@ -34,9 +35,9 @@ def test_the_user_is_told_in_their_language_how_to_reach_support(
     assert "support.viol3@biometria.se" in text and "010-228 59 00" in text
 
 
-def test_the_message_is_stored_for_follow_up(client: TestClient, db: Session) -> None:
-    client.post(CHAT, json={"sender": "driver-7", "message": "koden kommer inte fram"})
-    client.post(CHAT, json={"sender": "driver-7", "message": "hallå?"})
+def test_the_message_is_stored_for_follow_up(web: WebChat, client: TestClient, db: Session) -> None:
+    web.send("driver-7", "koden kommer inte fram")
+    web.send("driver-7", "hallå?")
     pending = messages_needing_follow_up(db=db)
     assert [m.text for m in pending] == ["koden kommer inte fram", "hallå?"]
     assert all(m.status == MessageStatus.NEEDS_FOLLOW_UP for m in pending)
@@ -44,11 +45,10 @@ def test_the_message_is_stored_for_follow_up(client: TestClient, db: Session) ->
     assert (conversation.channel, conversation.sender) == ("web", "driver-7")
 
 
-def test_personal_data_is_masked_in_what_is_stored(client: TestClient, db: Session) -> None:
-    client.post(
-        CHAT,
-        json={"sender": "d1", "message": "mitt pnr 811218-9876, ring 070-123 45 67 el. a@b.se"},
-    )
+def test_personal_data_is_masked_in_what_is_stored(
+    web: WebChat, client: TestClient, db: Session
+) -> None:
+    web.send("d1", "mitt pnr 811218-9876, ring 070-123 45 67 el. a@b.se")
     stored = db.scalars(select(Message).where(Message.author == "user")).one()
     assert "811218" not in stored.text and "070" not in stored.text and "a@b.se" not in stored.text
     assert "[personnummer]" in stored.text

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.agents.models import AgentRole
 from api.agents.service import create_agent
 from api.config import Settings
+from api.tickets.models import Ticket
+from bot.triage.training import QUEUES
+from tests.web_chat import WebChat
 
 CHAT = "/api/v1/chat"
 
@@ -26,10 +31,10 @@ def _handoff(client: TestClient, settings: Settings, key: str = "h1", token: str
     )
 
 
-def test_a_hand_off_is_triaged_and_opened_once(client: TestClient, settings: Settings) -> None:
-    client.post(
-        CHAT, json={"sender": "d1", "message": "jag står vid mätplatsen och kommer inte in"}
-    )
+def test_a_hand_off_is_triaged_and_opened_once(
+    web: WebChat, client: TestClient, settings: Settings
+) -> None:
+    web.send("d1", "jag står vid mätplatsen och kommer inte in")
     first = _handoff(client, settings)
     assert first.status_code == 200, first.text
     body = first.json()
@@ -40,15 +45,22 @@ def test_a_hand_off_is_triaged_and_opened_once(client: TestClient, settings: Set
 
 
 def test_while_handed_off_messages_go_to_the_ticket_and_replies_come_back(
-    client: TestClient, settings: Settings, db: Session
+    web: WebChat, client: TestClient, settings: Settings, db: Session
 ) -> None:
-    client.post(CHAT, json={"sender": "d1", "message": "hej, jag behöver hjälp"})
+    web.send("d1", "hej, jag behöver hjälp")
     ticket_id = _handoff(client, settings).json()["ticket_id"]
-    body = client.post(CHAT, json={"sender": "d1", "message": "är det någon där?"}).json()
+    body = web.send("d1", "är det någon där?").json()
     assert body["handoff"]["ticket_id"] == ticket_id
     assert f"ärende {ticket_id}" in body["messages"][0]["text"]
 
-    create_agent(db=db, username="anna", display_name="Anna", password="pw", role=AgentRole.AGENT)
+    create_agent(
+        db=db,
+        username="anna",
+        display_name="Anna",
+        password="pw",
+        role=AgentRole.AGENT,
+        queues=QUEUES,
+    )
     token = client.post("/api/v1/agents/login", json={"username": "anna", "password": "pw"})
     agent = {"Authorization": f"Bearer {token.json()['token']}"}
     ticket = client.get(f"/api/v1/tickets/{ticket_id}", headers=agent).json()
@@ -58,33 +70,28 @@ def test_while_handed_off_messages_go_to_the_ticket_and_replies_come_back(
         f"/api/v1/tickets/{ticket_id}/reply", json={"text": "Hej! Prova igen nu."}, headers=agent
     )
 
-    new = client.get("/api/v1/chat/messages", params={"sender": "d1", "after": 0}).json()
+    new = web.poll("d1", 0).json()
     assert [m["text"] for m in new["messages"]] == ["Hej! Prova igen nu."]
     last = new["messages"][-1]["id"]
-    assert (
-        client.get("/api/v1/chat/messages", params={"sender": "d1", "after": last}).json()[
-            "messages"
-        ]
-        == []
-    )
+    assert web.poll("d1", last).json()["messages"] == []
 
     client.post(f"/api/v1/tickets/{ticket_id}/resolve", headers=agent)
-    after = client.post(CHAT, json={"sender": "d1", "message": "tack, nu funkar det"}).json()
+    after = web.send("d1", "tack, nu funkar det").json()
     assert after["handoff"] is None  # the assistant has the conversation again
 
 
 def test_while_the_case_waits_the_assistant_still_answers_plain_questions(
-    client: TestClient, settings: Settings, db: Session
+    web: WebChat, client: TestClient, settings: Settings, db: Session
 ) -> None:
-    client.post(CHAT, json={"sender": "d1", "message": "hej, jag behöver hjälp"})
+    web.send("d1", "hej, jag behöver hjälp")
     ticket_id = _handoff(client, settings).json()["ticket_id"]
     question = "finns det någon e-utbildning för chaufförsklienten?"
-    body = client.post(CHAT, json={"sender": "d1", "message": question}).json()
+    body = web.send("d1", question).json()
     assert body["topic"] == "driver_training" and body["decision"] == "answer", body
     assert body["handoff"]["ticket_id"] == ticket_id  # the case is still open
     assert f"Ärende {ticket_id} väntar fortfarande" in body["messages"][-1]["text"]
     # Something for the agent is not answered by the assistant.
-    note = client.post(CHAT, json={"sender": "d1", "message": "det är bil ABC123"}).json()
+    note = web.send("d1", "det är bil ABC123").json()
     assert note["topic"] is None and "väntar på en handläggare" in note["messages"][0]["text"]
 
     agent = _agent(client, db)
@@ -95,26 +102,33 @@ def test_while_the_case_waits_the_assistant_still_answers_plain_questions(
 
     # Once an agent has the case, every message goes to them, and the user is told so.
     client.post(f"/api/v1/tickets/{ticket_id}/claim", headers=agent)
-    claimed = client.post(CHAT, json={"sender": "d1", "message": question}).json()
+    claimed = web.send("d1", question).json()
     assert claimed["topic"] is None
     assert "har gått till Anna" in claimed["messages"][0]["text"], claimed
 
 
 def _agent(client: TestClient, db: Session) -> dict[str, str]:
-    create_agent(db=db, username="anna", display_name="Anna", password="pw", role=AgentRole.AGENT)
+    create_agent(
+        db=db,
+        username="anna",
+        display_name="Anna",
+        password="pw",
+        role=AgentRole.AGENT,
+        queues=QUEUES,
+    )
     token = client.post("/api/v1/agents/login", json={"username": "anna", "password": "pw"})
     return {"Authorization": f"Bearer {token.json()['token']}"}
 
 
 def test_needing_a_person_again_soon_after_resolve_reopens_the_same_case(
-    client: TestClient, settings: Settings, db: Session
+    web: WebChat, client: TestClient, settings: Settings, db: Session
 ) -> None:
-    client.post(CHAT, json={"sender": "d1", "message": "hej, jag behöver hjälp"})
+    web.send("d1", "hej, jag behöver hjälp")
     ticket_id = _handoff(client, settings, key="first").json()["ticket_id"]
     agent = _agent(client, db)
     client.post(f"/api/v1/tickets/{ticket_id}/claim", headers=agent)
     client.post(f"/api/v1/tickets/{ticket_id}/resolve", headers=agent)
-    notice = client.get("/api/v1/chat/messages", params={"sender": "d1"}).json()["messages"]
+    notice = web.poll("d1").json()["messages"]
     assert notice[-1]["author"] == "notice" and f"Ärende {ticket_id}" in notice[-1]["text"]
 
     again = _handoff(client, settings, key="second")
@@ -126,15 +140,15 @@ def test_needing_a_person_again_soon_after_resolve_reopens_the_same_case(
     assert (reopened["action"], reopened["actor"]) == ("reopened", "user")
     assert "kan inte lossa" in reopened["detail"]["text"]  # what the user said this time
     # and the user's next message goes to the agent again, not to the bot
-    body = client.post(CHAT, json={"sender": "d1", "message": "är ni där?"}).json()
+    body = web.send("d1", "är ni där?").json()
     assert body["handoff"]["ticket_id"] == ticket_id
 
 
 def test_after_the_reopen_window_a_new_case_is_opened(
-    client: TestClient, settings: Settings, db: Session
+    web: WebChat, client: TestClient, settings: Settings, db: Session
 ) -> None:
     settings.reopen_window_hours = 0
-    client.post(CHAT, json={"sender": "d1", "message": "hej, jag behöver hjälp"})
+    web.send("d1", "hej, jag behöver hjälp")
     ticket_id = _handoff(client, settings, key="first").json()["ticket_id"]
     agent = _agent(client, db)
     client.post(f"/api/v1/tickets/{ticket_id}/resolve", headers=agent)
@@ -143,9 +157,9 @@ def test_after_the_reopen_window_a_new_case_is_opened(
 
 
 def test_an_order_is_kept_as_fields_with_what_is_still_missing(
-    client: TestClient, settings: Settings, db: Session
+    web: WebChat, client: TestClient, settings: Settings, db: Session
 ) -> None:
-    client.post(CHAT, json={"sender": "d1", "message": "vi behöver en ny användare"})
+    web.send("d1", "vi behöver en ny användare")
     secret = {"X-Internal-Token": settings.internal_token.get_secret_value()}
     body = {
         "conversation_key": "conv-1",
@@ -174,3 +188,19 @@ def test_an_order_is_kept_as_fields_with_what_is_still_missing(
     # An unknown kind or field is refused.
     body["order"] = {"kind": "pizza", "fields": {}}
     assert client.post("/api/v1/handoffs", json=body, headers=secret).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("key", "status"),
+    [("conv-424242", 404), ("conv-99999999999999999999999", 422), ("conv-0", 422), ("1", 422)],
+)
+def test_a_hand_off_for_a_conversation_the_gateway_never_started_is_refused(
+    client: TestClient, settings: Settings, db: Session, key: str, status: int
+) -> None:
+    response = client.post(
+        "/api/v1/handoffs",
+        json={"conversation_key": key, "idempotency_key": "forged", "description": "hjälp"},
+        headers={"X-Internal-Token": settings.internal_token.get_secret_value()},
+    )
+    assert response.status_code == status, response.text
+    assert db.scalar(select(func.count()).select_from(Ticket)) == 0

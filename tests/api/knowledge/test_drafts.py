@@ -36,7 +36,14 @@ def settings(settings: Settings, tmp_path: Path) -> Settings:
 
 
 def _login(client: TestClient, db: Session, name: str, role: AgentRole) -> dict[str, str]:
-    create_agent(db=db, username=name, display_name=name, password=f"{name}-pw", role=role)
+    create_agent(
+        db=db,
+        username=name,
+        display_name=name,
+        password=f"{name}-pw",
+        role=role,
+        queues=["driver"],
+    )
     token = client.post("/api/v1/agents/login", json={"username": name, "password": f"{name}-pw"})
     return {"Authorization": f"Bearer {token.json()['token']}"}
 

@@ -15,14 +15,18 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.channels.addresses import pseudonym, seal
+from api.addresses import pseudonym, seal
+from api.agents.models import AgentRole
+from api.agents.service import create_agent
 from api.config import Settings
-from api.conversations.models import Conversation
+from api.conversations.models import Conversation, Message
 from api.database import utcnow
 from api.outbox import service
 from api.outbox.models import OutboxMessage, OutboxStatus
 from api.outbox.senders import SmsSender, TelegramSender
 from api.outbox.worker import deliver_due
+from api.tickets.service import claim, open_ticket, reply
+from bot.triage import Triage
 from stack.processes import MAIN_PYTHON, ROOT
 from tests.conftest import wait_until
 from tests.fakes import FakeProvider, fake_provider
@@ -196,3 +200,51 @@ def test_killing_the_sender_loses_nothing_and_repeats_nothing_it_had_not_sent(
     repeated = {text for text, n in counts.items() if n > 1}
     assert repeated <= cut_short, (counts, cut_short)
     assert all(counts[text] == 1 for text in at_kill.get(OutboxStatus.SENT, set())), counts
+
+
+def test_the_user_receives_the_agents_words_while_only_masked_text_is_stored(
+    factory: sessionmaker[Session], db: Session, telegram: FakeProvider
+) -> None:
+    chat = _conversation(db, "telegram", "5550001")
+    ticket = open_ticket(
+        db=db,
+        conversation=chat,
+        triage=Triage("sv", "driver", 3, False, []),
+        description="ring mig",
+        contact=None,
+        idempotency_key="outbox-agent-reply",
+    )
+    anna = create_agent(
+        db=db, username="anna", display_name="A", password="pw", role=AgentRole.AGENT
+    )
+    claim(db=db, ticket=ticket, agent=anna)
+    words = "Ring oss på 010-228 59 00 så hjälper vi dig"
+    message = reply(db=db, ticket=ticket, agent=anna, text=words, seal_key=SECRET)
+
+    row = db.scalars(select(OutboxMessage)).one()
+    stored = db.get(Message, message.id)
+    assert stored is not None and "228" not in stored.text and stored.sealed_original
+    assert "228" not in row.text and row.sealed_text and "228" not in row.sealed_text
+    senders = {"telegram": TelegramSender(TOKEN, f"{telegram.url}/bot")}
+    assert deliver_due(factory=factory, senders=senders, settings=_settings(), secret=SECRET) == 1
+    assert [m["text"] for m in telegram.sent("sendMessage")] == [words]
+
+
+def test_a_text_sealed_under_another_key_is_not_sent(
+    factory: sessionmaker[Session], db: Session, telegram: FakeProvider
+) -> None:
+    chat = _conversation(db, "telegram", "5550001")
+    service.enqueue(
+        db=db,
+        conversation=chat,
+        text="Ring [telefon]",
+        sealed_text=seal(b"an-old-key", "Ring 070-123 45 67"),
+        kind="agent",
+        key="k-old",
+    )
+    db.commit()
+    senders = {"telegram": TelegramSender(TOKEN, f"{telegram.url}/bot")}
+    assert deliver_due(factory=factory, senders=senders, settings=_settings(), secret=SECRET) == 0
+    db.expire_all()
+    assert db.scalars(select(OutboxMessage)).one().status == OutboxStatus.FAILED
+    assert telegram.sent("sendMessage") == []  # neither the masked copy nor anything else

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from fastapi.testclient import TestClient
 
-from api.queues.service import overview
+from api.queues.service import UnknownQueue, known_queues, overview
 from bot.triage.training import QUEUES
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -33,3 +34,10 @@ def test_the_endpoint_lists_all_queues_with_names_in_the_language(client: TestCl
     driver = body["queues"][0]
     assert driver["always_open"] and driver["open_now"] and "Kuljettajatuki" in driver["name"]
     assert client.get("/api/v1/queues", params={"lang": "xx"}).status_code == 422
+
+
+def test_queue_ids_are_checked_and_given_in_the_specs_order() -> None:
+    assert known_queues(["general", "driver", "general"]) == ["driver", "general"]
+    assert known_queues([]) == []
+    with pytest.raises(UnknownQueue):
+        known_queues(["driver", "Driver"])

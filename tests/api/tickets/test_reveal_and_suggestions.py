@@ -14,6 +14,7 @@ from api.config import Settings
 from api.conversations.models import Conversation, Message, MessageStatus
 from api.tickets.service import open_ticket
 from bot.triage import Triage
+from tests.web_chat import WebChat
 
 ORIGINAL = "Jag kommer inte in, mejla mig på anna.berg@example.se"
 
@@ -26,7 +27,12 @@ def settings(settings: Settings) -> Settings:
 @pytest.fixture
 def anna(client: TestClient, db: Session) -> dict[str, str]:
     create_agent(
-        db=db, username="anna", display_name="Anna", password="anna-pw", role=AgentRole.AGENT
+        db=db,
+        username="anna",
+        display_name="Anna",
+        password="anna-pw",
+        role=AgentRole.AGENT,
+        queues=["driver"],
     )
     token = client.post("/api/v1/agents/login", json={"username": "anna", "password": "anna-pw"})
     return {"Authorization": f"Bearer {token.json()['token']}"}
@@ -47,11 +53,11 @@ def _ticket_for(db: Session, sender: str, description: str, language: str = "sv"
 
 
 def test_a_masked_message_is_revealed_on_request_and_the_audit_log_says_who(
-    client: TestClient, db: Session, anna: dict[str, str]
+    client: TestClient, web: WebChat, db: Session, anna: dict[str, str]
 ) -> None:
     # The assistant is down in these tests: the message is still stored, masked.
-    client.post("/api/v1/chat", json={"sender": "u1", "message": ORIGINAL, "channel": "web"})
-    client.post("/api/v1/chat", json={"sender": "u1", "message": "hallå?", "channel": "web"})
+    web.send("u1", ORIGINAL)
+    web.send("u1", "hallå?")
     ticket_id = _ticket_for(db, "u1", "kommer inte in")
 
     ticket = client.get(f"/api/v1/tickets/{ticket_id}", headers=anna).json()
@@ -75,10 +81,10 @@ def test_a_masked_message_is_revealed_on_request_and_the_audit_log_says_who(
 
 
 def test_a_message_of_another_conversation_is_not_revealed(
-    client: TestClient, db: Session, anna: dict[str, str]
+    client: TestClient, web: WebChat, db: Session, anna: dict[str, str]
 ) -> None:
-    client.post("/api/v1/chat", json={"sender": "u1", "message": ORIGINAL, "channel": "web"})
-    client.post("/api/v1/chat", json={"sender": "u2", "message": "hej", "channel": "web"})
+    web.send("u1", ORIGINAL)
+    web.send("u2", "hej")
     other = _ticket_for(db, "u2", "hej")
     foreign = db.scalars(select(Message).where(Message.sealed_original.is_not(None))).one()
     response = client.post(f"/api/v1/tickets/{other}/reveal/{foreign.id}", headers=anna)
@@ -86,9 +92,9 @@ def test_a_message_of_another_conversation_is_not_revealed(
 
 
 def test_an_agents_reply_is_masked_and_can_be_revealed(
-    client: TestClient, db: Session, anna: dict[str, str]
+    client: TestClient, web: WebChat, db: Session, anna: dict[str, str]
 ) -> None:
-    client.post("/api/v1/chat", json={"sender": "u3", "message": "hjälp", "channel": "web"})
+    web.send("u3", "hjälp")
     ticket_id = _ticket_for(db, "u3", "hjälp")
     client.post(f"/api/v1/tickets/{ticket_id}/claim", headers=anna)
     text = "Ring oss på 010-228 59 00 så hjälper vi dig"

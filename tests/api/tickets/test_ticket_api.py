@@ -43,6 +43,7 @@ def ticket_id(db: Session) -> int:
             display_name=name.title(),
             password=f"{name}-pw",
             role=AgentRole.AGENT,
+            queues=["driver"],
         )
     return ticket.id
 
@@ -106,14 +107,6 @@ def test_an_agent_works_a_ticket_from_queue_to_resolved(
 
 def test_transfer_and_priority_changes_are_checked(client: TestClient, ticket_id: int) -> None:
     anna = _login(client, "anna")
-    moved = client.post(
-        f"/api/v1/tickets/{ticket_id}/transfer", json={"queue": "access"}, headers=anna
-    ).json()
-    assert moved["queue"] == "access" and moved["status"] == "open"
-    bad_queue = client.post(
-        f"/api/v1/tickets/{ticket_id}/transfer", json={"queue": "x"}, headers=anna
-    )
-    assert bad_queue.status_code == 409
     no_reason = client.post(
         f"/api/v1/tickets/{ticket_id}/priority", json={"priority": 2, "reason": ""}, headers=anna
     )
@@ -124,7 +117,36 @@ def test_transfer_and_priority_changes_are_checked(client: TestClient, ticket_id
         headers=anna,
     ).json()
     assert changed["priority"] == 3
+    bad_queue = client.post(
+        f"/api/v1/tickets/{ticket_id}/transfer", json={"queue": "x"}, headers=anna
+    )
+    assert bad_queue.status_code == 422 and bad_queue.json()["code"] == "unknown_queue"
+    same = client.post(
+        f"/api/v1/tickets/{ticket_id}/transfer", json={"queue": "driver"}, headers=anna
+    )
+    assert same.status_code == 409
+    moved = client.post(
+        f"/api/v1/tickets/{ticket_id}/transfer", json={"queue": "access"}, headers=anna
+    ).json()
+    assert moved["queue"] == "access" and moved["status"] == "open"
+    # Anna works the driver queue only: the ticket has left her sight.
+    assert client.get(f"/api/v1/tickets/{ticket_id}", headers=anna).status_code == 404
     assert client.get("/api/v1/tickets/999", headers=anna).status_code == 404
+    unknown = client.get("/api/v1/tickets", params={"queue": "x"}, headers=anna)
+    assert unknown.status_code == 422 and unknown.json()["code"] == "unknown_queue"
+
+
+def test_a_resolved_ticket_is_not_transferred(client: TestClient, ticket_id: int) -> None:
+    anna = _login(client, "anna")
+    client.post(f"/api/v1/tickets/{ticket_id}/resolve", headers=anna)
+    refused = client.post(
+        f"/api/v1/tickets/{ticket_id}/transfer", json={"queue": "access"}, headers=anna
+    )
+    assert refused.status_code == 409 and refused.json()["code"] == "invalid_transition"
+    assert "reopen it first" in refused.json()["detail"]
+    ticket = client.get(f"/api/v1/tickets/{ticket_id}", headers=anna).json()
+    assert (ticket["queue"], ticket["status"]) == ("driver", "resolved")
+    assert ticket["events"][-1]["action"] == "resolved"
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from bot.triage import Triage
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SUNDAY_NIGHT = datetime(2026, 11, 22, 2, 30, tzinfo=STOCKHOLM)
+KEY = b"ticket-test-key"
 
 
 @pytest.fixture
@@ -76,9 +77,10 @@ def test_two_agents_claiming_at_once_exactly_one_wins(
     def claim(agent_id: int) -> None:
         with factory() as session:
             agent = session.get(type(agents[0]), agent_id)
+            mine = service.get_ticket(db=session, ticket_id=ticket.id)
             start.wait()
             try:
-                service.claim(db=session, ticket_id=ticket.id, agent=agent)  # type: ignore[arg-type]
+                service.claim(db=session, ticket=mine, agent=agent)  # type: ignore[arg-type]
                 outcomes.append("won")
             except service.AlreadyClaimed:
                 outcomes.append("lost")
@@ -96,7 +98,7 @@ def test_resolve_gives_the_chat_back_to_the_bot_and_a_new_message_reopens(db: Se
     agent = create_agent(
         db=db, username="anna", display_name="Anna", password="pw", role=AgentRole.AGENT
     )
-    service.claim(db=db, ticket_id=ticket.id, agent=agent)
+    service.claim(db=db, ticket=ticket, agent=agent)
     service.resolve(db=db, ticket=ticket, agent=agent)
     assert ticket.conversation.state == ConversationState.BOT
     service.reopen(db=db, ticket=ticket)
@@ -133,17 +135,17 @@ def test_a_claimed_ticket_is_worked_by_its_agent_or_an_admin(db: Session) -> Non
             ("boss", AgentRole.ADMIN),
         )
     )
-    service.claim(db=db, ticket_id=ticket.id, agent=anna)
+    service.claim(db=db, ticket=ticket, agent=anna)
     with pytest.raises(service.NotYourTicket):
-        service.reply(db=db, ticket=ticket, agent=bo, text="Jag tar den")
+        service.reply(db=db, ticket=ticket, agent=bo, text="Jag tar den", seal_key=KEY)
     with pytest.raises(service.NotYourTicket):
         service.resolve(db=db, ticket=ticket, agent=bo)
     with pytest.raises(service.NotYourTicket):
         service.release(db=db, ticket=ticket, agent=bo)
     service.release(db=db, ticket=ticket, agent=boss)  # Anna is off sick
     assert ticket.status == TicketStatus.OPEN and ticket.assigned_agent_id is None
-    service.claim(db=db, ticket_id=ticket.id, agent=bo)
-    service.reply(db=db, ticket=ticket, agent=bo, text="Hej, jag tar över ärendet.")
+    service.claim(db=db, ticket=ticket, agent=bo)
+    service.reply(db=db, ticket=ticket, agent=bo, text="Hej, jag tar över ärendet.", seal_key=KEY)
     assert [e.action for e in ticket.events][-3:] == ["released", "claimed", "replied"]
     assert ticket.events[-3].detail == {"previous": "anna"}
 
@@ -154,10 +156,16 @@ def test_a_higher_priority_moves_the_due_time_and_the_listing(db: Session) -> No
     agent = create_agent(
         db=db, username="bo", display_name="Bo", password="pw", role=AgentRole.ADMIN
     )
-    assert [t.id for t in service.queue_listing(db=db, queue="accounting")] == [high.id, low.id]
+    assert [t.id for t in service.queue_listing(db=db, queue="accounting", agent=agent)] == [
+        high.id,
+        low.id,
+    ]
     service.change_priority(db=db, ticket=low, agent=agent, priority=1, reason="Flödet står")
     assert low.due_at == datetime(2026, 11, 22, 2, 45, tzinfo=STOCKHOLM)
-    assert [t.id for t in service.queue_listing(db=db, queue="accounting")] == [low.id, high.id]
+    assert [t.id for t in service.queue_listing(db=db, queue="accounting", agent=agent)] == [
+        low.id,
+        high.id,
+    ]
     with pytest.raises(service.InvalidTransition):
         service.change_priority(db=db, ticket=low, agent=agent, priority=2, reason=" ")
 
@@ -188,3 +196,122 @@ def test_the_watcher_escalates_overdue_tickets_from_the_database(
     _ticket(db, priority=1)  # due 15 minutes after a Sunday night in 2026: long past
     assert check_once(factory) == 1
     assert check_once(factory) == 0
+
+
+def _agent(db: Session, name: str = "anna", role: AgentRole = AgentRole.AGENT):  # type: ignore[no-untyped-def]
+    return create_agent(
+        db=db, username=name, display_name=name, password="pw", role=role, queues=["accounting"]
+    )
+
+
+def test_release_gives_the_ticket_back_without_its_claim(db: Session) -> None:
+    ticket, agent = _ticket(db), _agent(db)
+    service.claim(db=db, ticket=ticket, agent=agent, now=SUNDAY_NIGHT)
+    assert ticket.claimed_at == SUNDAY_NIGHT and ticket.assigned_agent_id == agent.id
+    service.release(db=db, ticket=ticket, agent=agent)
+    assert ticket.status == TicketStatus.OPEN
+    assert ticket.claimed_at is None and ticket.assigned_agent_id is None
+    assert ticket.conversation.state == ConversationState.HUMAN  # still for a person
+
+
+def test_a_resolved_ticket_is_not_transferred_and_nothing_changes(db: Session) -> None:
+    ticket, agent = _ticket(db), _agent(db)
+    service.claim(db=db, ticket=ticket, agent=agent)
+    service.resolve(db=db, ticket=ticket, agent=agent, now=SUNDAY_NIGHT)
+    with pytest.raises(service.InvalidTransition, match="reopen it first"):
+        service.transfer(db=db, ticket=ticket, agent=agent, queue="general")
+    db.expire_all()
+    assert (ticket.status, ticket.queue, ticket.resolved_at) == (
+        TicketStatus.RESOLVED,
+        "accounting",
+        SUNDAY_NIGHT,
+    )
+    assert ticket.conversation.state == ConversationState.BOT
+    assert [e.action for e in ticket.events][-1] == "resolved"
+
+
+def test_reopening_clears_the_claim_and_resolve_times_and_gives_the_chat_to_people(
+    db: Session,
+) -> None:
+    ticket, agent = _ticket(db), _agent(db)
+    service.claim(db=db, ticket=ticket, agent=agent)
+    service.resolve(db=db, ticket=ticket, agent=agent)
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM)
+    service.reopen(db=db, ticket=ticket, agent=agent, now=monday)
+    assert (ticket.claimed_at, ticket.resolved_at, ticket.reopened_at) == (None, None, monday)
+    assert ticket.assigned_agent_id is None
+    assert ticket.conversation.state == ConversationState.HUMAN
+    assert (ticket.events[-1].action, ticket.events[-1].actor) == ("reopened", "anna")
+    service.transfer(db=db, ticket=ticket, agent=agent, queue="general")  # open again: it may
+    assert (ticket.queue, ticket.status) == ("general", TicketStatus.OPEN)
+    assert ticket.events[-1].detail == {"old": "accounting", "new": "general"}
+
+
+def _in_status(db: Session, status: TicketStatus):  # type: ignore[no-untyped-def]
+    ticket, agent = _ticket(db), _agent(db, role=AgentRole.ADMIN)
+    if status != TicketStatus.OPEN:
+        service.claim(db=db, ticket=ticket, agent=agent)
+    if status == TicketStatus.RESOLVED:
+        service.resolve(db=db, ticket=ticket, agent=agent)
+    return ticket, agent
+
+
+def _do(db: Session, ticket, agent, action: service.TicketAction) -> None:  # type: ignore[no-untyped-def]
+    if action == service.TicketAction.CLAIM:
+        service.claim(db=db, ticket=ticket, agent=agent)
+    elif action == service.TicketAction.RELEASE:
+        service.release(db=db, ticket=ticket, agent=agent)
+    elif action == service.TicketAction.TRANSFER:
+        service.transfer(db=db, ticket=ticket, agent=agent, queue="general")
+    elif action == service.TicketAction.RESOLVE:
+        service.resolve(db=db, ticket=ticket, agent=agent)
+    else:
+        service.reopen(db=db, ticket=ticket, agent=agent)
+
+
+@pytest.mark.parametrize("status", list(TicketStatus))
+@pytest.mark.parametrize("action", list(service.TicketAction))
+def test_every_move_follows_the_table_and_a_refused_one_changes_nothing(
+    db: Session, status: TicketStatus, action: service.TicketAction
+) -> None:
+    ticket, agent = _in_status(db, status)
+    events = len(ticket.events)
+    allowed = service.TRANSITIONS.get((status, action))
+    if allowed is None:
+        with pytest.raises((service.InvalidTransition, service.AlreadyClaimed)):
+            _do(db, ticket, agent, action)
+        db.expire_all()
+        assert ticket.status == status and len(ticket.events) == events
+        return
+    _do(db, ticket, agent, action)
+    db.expire_all()
+    assert ticket.status == allowed
+    assert ticket.events[-1].action == action.value
+    # the status's own timestamps, and none of a status it is no longer in
+    assert (ticket.claimed_at is not None) == (
+        allowed == TicketStatus.CLAIMED
+        or (allowed == TicketStatus.RESOLVED and status == TicketStatus.CLAIMED)
+    )
+    assert (ticket.resolved_at is not None) == (allowed == TicketStatus.RESOLVED)
+    assert (ticket.assigned_agent_id is not None) == (
+        allowed == TicketStatus.CLAIMED or ticket.claimed_at is not None
+    )
+    expected_chat = (
+        ConversationState.BOT if allowed == TicketStatus.RESOLVED else ConversationState.HUMAN
+    )
+    assert ticket.conversation.state == expected_chat
+
+
+def test_two_moves_at_once_the_second_is_refused(
+    db: Session, factory: sessionmaker[Session]
+) -> None:
+    ticket, agent = _ticket(db), _agent(db)
+    service.claim(db=db, ticket=ticket, agent=agent)
+    with factory() as other:
+        stale = service.get_ticket(db=other, ticket_id=ticket.id)  # read while claimed
+        service.release(db=db, ticket=ticket, agent=agent)
+        again = other.get(type(agent), agent.id)
+        with pytest.raises(service.InvalidTransition, match="Only a claimed ticket"):
+            service.release(db=other, ticket=stale, agent=again)  # type: ignore[arg-type]
+    db.expire_all()
+    assert [e.action for e in ticket.events].count("released") == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from api.channels.addresses import AddressUnreadable, pseudonym, seal, unseal
+from api.addresses import AddressUnreadable, pseudonym, seal, unseal
 from api.config import Settings
 
 
