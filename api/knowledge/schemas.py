@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.deps import MAX_ID
 from bot.language import Lang
 
 
@@ -24,7 +25,8 @@ class SearchResponse(BaseModel):
 class DraftCreate(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    ticket_id: int
+    # A row id: one too large for the database is refused here, not in the driver.
+    ticket_id: int = Field(ge=1, le=MAX_ID)
     language: Lang
     title: str = Field(min_length=1, max_length=120)
     question: str = Field(min_length=1, max_length=1000)

@@ -111,7 +111,7 @@ def propose(
     answer: str,
 ) -> KnowledgeDraft:
     """A question and answer from a resolved ticket, masked, waiting for an admin."""
-    ticket = get_ticket(db=db, ticket_id=ticket_id)
+    ticket = get_ticket(db=db, ticket_id=ticket_id, agent=agent)  # not outside their queues
     if ticket.status != TicketStatus.RESOLVED:
         raise TicketNotResolved
     draft = KnowledgeDraft(

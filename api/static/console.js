@@ -104,6 +104,10 @@ const ERROR_KEYS = {
   invalid_transition: "errorInvalid",
   not_allowed: "errorNotAllowed",
   ticket_not_found: "errorNoTicket",
+  not_your_queue: "errorNotYourQueue",
+  login_throttled: "errorLoginThrottled",
+  account_locked: "errorAccountLocked",
+  unknown_queue: "errorUnknownQueue",
 };
 
 async function api(path, { method = "GET", body } = {}) {

@@ -166,3 +166,38 @@ def test_the_same_title_gets_a_new_topic_id_and_rejected_drafts_write_nothing(
     assert left == []
     written = sorted(p.name for p in (settings.knowledge_dir / "articles" / "sv").glob("faq_*"))
     assert written == [f"{first['topic']}.md", f"{second['topic']}.md"]
+
+
+def test_a_ticket_outside_the_agents_queues_is_not_told_to_exist(
+    client: TestClient, db: Session, ticket_id: int
+) -> None:
+    create_agent(
+        db=db,
+        username="bo",
+        display_name="Bo",
+        password="bo-password-long",
+        role=AgentRole.AGENT,
+        queues=["accounting"],
+    )
+    token = client.post(
+        "/api/v1/agents/login", json={"username": "bo", "password": "bo-password-long"}
+    )
+    headers = {"Authorization": f"Bearer {token.json()['token']}"}
+    outside = client.post(
+        "/api/v1/knowledge/drafts", json={**DRAFT, "ticket_id": ticket_id}, headers=headers
+    )
+    missing = client.post(
+        "/api/v1/knowledge/drafts", json={**DRAFT, "ticket_id": 999}, headers=headers
+    )
+    assert outside.status_code == missing.status_code == 404  # the same as no ticket at all
+
+
+@pytest.mark.parametrize("ticket_id", [0, -3053170598643044450304, 2**63])
+def test_a_ticket_id_no_row_can_have_is_refused_not_a_server_error(
+    client: TestClient, agent: dict[str, str], ticket_id: int
+) -> None:
+    # Found by the Schemathesis run (tests/e2e/test_openapi_contract.py).
+    refused = client.post(
+        "/api/v1/knowledge/drafts", json={**DRAFT, "ticket_id": ticket_id}, headers=agent
+    )
+    assert refused.status_code == 422
