@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,10 +66,24 @@ def _private_file(path: Path) -> None:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # The busy timeout first: switching to WAL needs the write lock too, and a
+    # process that starts while another migrates must wait for it, not fail.
     cursor.execute("PRAGMA busy_timeout=30000")
+    _switch_to_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _switch_to_wal(cursor: Any, tries: int = 300) -> None:
+    """WAL, once the database lets us: the switch does not always wait on the busy
+    timeout while another process holds the lock (several processes migrating)."""
+    for _ in range(tries - 1):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            time.sleep(0.1)
+    cursor.execute("PRAGMA journal_mode=WAL")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
