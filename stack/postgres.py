@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from stack.debian import installed
 from stack.processes import free_port
 
 
@@ -32,20 +33,7 @@ def server_binaries() -> Path | None:
 
 def install() -> Path:
     """The server binaries, installing Debian's package first if needed."""
-    binaries = server_binaries()
-    if binaries:
-        return binaries
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise PostgresUnavailable("no PostgreSQL server, and apt-get cannot install one here")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True)
-    subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env, capture_output=True
-    )
-    binaries = server_binaries()
-    if binaries is None:
-        raise PostgresUnavailable("apt-get installed postgresql but no server binary was found")
-    return binaries
+    return installed("postgresql", server_binaries, PostgresUnavailable)
 
 
 def _as_postgres(command: list[str]) -> list[str]:

@@ -7,7 +7,6 @@ on 127.0.0.1 on a free port, and is stopped and its directory deleted afterwards
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import redis
 
+from stack.debian import installed
 from stack.processes import free_port
 
 READY_TIMEOUT_SECONDS = 30.0
@@ -35,23 +35,7 @@ def server_binary() -> Path | None:
 
 def install() -> Path:
     """The server binary, installing Debian's package first if needed."""
-    binary = server_binary()
-    if binary:
-        return binary
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise RedisUnavailable("no Redis server, and apt-get cannot install one here")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True)
-    subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "redis-server"],
-        check=True,
-        env=env,
-        capture_output=True,
-    )
-    binary = server_binary()
-    if binary is None:
-        raise RedisUnavailable("apt-get installed redis-server but no binary was found")
-    return binary
+    return installed("redis-server", server_binary, RedisUnavailable, recommends=False)
 
 
 def _wait_until_answers(url: str, server: subprocess.Popen[bytes], log: Path) -> None:

@@ -27,10 +27,10 @@ from api.addresses import address_secret, pseudonym, seal
 from api.assistant.client import RasaClient
 from api.channels.base import Channel, Inbound, Turn
 from api.channels.receipts import first_delivery
-from api.channels.turn import admit_from_provider, take_turn
+from api.channels.turn import admit_from_provider, conversation_of, take_turn
 from api.config import Settings
 from api.conversations.models import Conversation
-from api.conversations.service import find_conversation, get_or_create_conversation
+from api.conversations.service import find_conversation
 from api.exceptions import InvalidInput, WebhookRejected
 from api.outbox.service import enqueue
 from api.ratelimit import RateLimits
@@ -186,15 +186,7 @@ def handle_update(
     if limits is not None:
         admit_from_provider(db=db, settings=settings, limits=limits, inbound=inbound, client=client)
     turn = take_turn(db=db, assistant=assistant, settings=settings, inbound=inbound)
-    # A new user's first message that was refused has no conversation yet: its
-    # answer needs one to be sent from.
-    conversation = turn.conversation or get_or_create_conversation(
-        db=db,
-        channel=CHANNEL,
-        sender=inbound.sender,
-        language=turn.language,
-        reply_address=inbound.reply_address,
-    )
+    conversation = conversation_of(db, turn)
     channel.send(
         db=db,
         conversation=conversation,

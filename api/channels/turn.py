@@ -28,6 +28,7 @@ from api.ratelimit import RateLimited, RateLimits, Scope
 from api.tickets.inbound import handoff_of, while_case_is_open
 from api.tickets.queries import open_ticket_of
 from api.tickets.service import set_contact
+from bot.language import LanguageDecision
 from bot.redaction import contact_details
 from bot.replies import reply
 
@@ -41,6 +42,22 @@ _COMMAND = re.compile(r"^[/\s]+")
 def take_turn(*, db: Session, assistant: RasaClient, settings: Settings, inbound: Inbound) -> Turn:
     """Answer `inbound` (see the module docstring). A message the user can fix
     (empty, too long) is not stored: the turn says why it was refused."""
+    existing, decision = _arrival(db, inbound)
+    try:
+        text = conversations.clean_message(
+            text=inbound.text, language=decision.language, max_chars=settings.max_message_chars
+        )
+    except InvalidInput as refused:
+        return Turn(inbound, language=refused.language, conversation=existing, refused=refused)
+    conversation, message = _record(db, settings, inbound, existing, decision, text)
+    response = _to_ticket(db, conversation, message) or _to_assistant(
+        db, assistant, conversation, message, inbound, original=text
+    )
+    return Turn(inbound, language=response.language, conversation=conversation, response=response)
+
+
+def _arrival(db: Session, inbound: Inbound) -> tuple[Conversation | None, LanguageDecision]:
+    """The sender's conversation so far, if any, and the language of this message."""
     existing = conversations.find_conversation(
         db=db, channel=inbound.channel, sender=inbound.sender
     )
@@ -50,12 +67,18 @@ def take_turn(*, db: Session, assistant: RasaClient, settings: Settings, inbound
         conversation=existing,
         channel_hint=inbound.language_hint,
     )
-    try:
-        text = conversations.clean_message(
-            text=inbound.text, language=decision.language, max_chars=settings.max_message_chars
-        )
-    except InvalidInput as refused:
-        return Turn(inbound, language=refused.language, conversation=existing, refused=refused)
+    return existing, decision
+
+
+def _record(
+    db: Session,
+    settings: Settings,
+    inbound: Inbound,
+    existing: Conversation | None,
+    decision: LanguageDecision,
+    text: str,
+) -> tuple[Conversation, Message]:
+    """Store the cleaned message, in a new conversation if the sender has none."""
     conversation = existing or conversations.get_or_create_conversation(
         db=db, channel=inbound.channel, sender=inbound.sender, language=decision.language
     )
@@ -69,10 +92,7 @@ def take_turn(*, db: Session, assistant: RasaClient, settings: Settings, inbound
         chosen=inbound.language,
         seal_key=address_secret(settings),
     )
-    response = _to_ticket(db, conversation, message) or _to_assistant(
-        db, assistant, conversation, message, inbound, original=text
-    )
-    return Turn(inbound, language=response.language, conversation=conversation, response=response)
+    return conversation, message
 
 
 def _to_ticket(db: Session, conversation: Conversation, message: Message) -> ChatResponse | None:
@@ -171,33 +191,11 @@ def admit_from_provider(
 
 
 def _keep_for_follow_up(db: Session, settings: Settings, inbound: Inbound) -> None:
-    existing = conversations.find_conversation(
-        db=db, channel=inbound.channel, sender=inbound.sender
-    )
-    decision = conversations.decide_language(
-        text=inbound.text,
-        chosen=inbound.language,
-        conversation=existing,
-        channel_hint=inbound.language_hint,
-    )
+    existing, decision = _arrival(db, inbound)
     text = conversations.cleaned_or_none(text=inbound.text, max_chars=settings.max_message_chars)
     if text is None:  # nothing a person could read
         return
-    conversation = existing or conversations.get_or_create_conversation(
-        db=db,
-        channel=inbound.channel,
-        sender=inbound.sender,
-        language=decision.language,
-        reply_address=inbound.reply_address,
-    )
-    message = conversations.record_inbound(
-        db=db,
-        conversation=conversation,
-        text=text,
-        decision=decision,
-        chosen=inbound.language,
-        seal_key=address_secret(settings),
-    )
+    _, message = _record(db, settings, inbound, existing, decision, text)
     message.status = MessageStatus.NEEDS_FOLLOW_UP
     db.commit()
 
@@ -215,3 +213,16 @@ def handle(
     if inbound is None:
         return None
     return channel.render(take_turn(db=db, assistant=assistant, settings=settings, inbound=inbound))
+
+
+def conversation_of(db: Session, turn: Turn) -> Conversation:
+    """The conversation that the answer to `turn` is sent from. A new user's first
+    message that was refused (empty, too long) has none yet: it is made here."""
+    inbound = turn.inbound
+    return turn.conversation or conversations.get_or_create_conversation(
+        db=db,
+        channel=inbound.channel,
+        sender=inbound.sender,
+        language=turn.language,
+        reply_address=inbound.reply_address,
+    )

@@ -31,11 +31,11 @@ from api.addresses import address_secret, pseudonym, seal
 from api.assistant.client import RasaClient
 from api.channels.base import Channel, Inbound, Turn
 from api.channels.receipts import first_delivery
-from api.channels.turn import admit_from_provider, take_turn
+from api.channels.turn import admit_from_provider, conversation_of, take_turn
 from api.channels.twilio import asks_for_more, last_answer
 from api.config import Settings
 from api.conversations.models import Conversation
-from api.conversations.service import find_conversation, get_or_create_conversation
+from api.conversations.service import find_conversation
 from api.database import utcnow
 from api.outbox.models import OutboxMessage
 from api.outbox.service import record_sent, sent_since
@@ -125,13 +125,7 @@ def answer_sms(
         if page is not None:
             return _send(channel, conversation, page, key=f"{_MORE_KEY}{sms.message_sid}")
     turn = take_turn(db=db, assistant=assistant, settings=settings, inbound=inbound)
-    conversation = turn.conversation or get_or_create_conversation(
-        db=db,
-        channel=CHANNEL,
-        sender=inbound.sender,
-        language=turn.language,
-        reply_address=inbound.reply_address,
-    )
+    conversation = conversation_of(db, turn)
     return _send(channel, conversation, channel.render(turn), key=f"sms-{sms.message_sid}")
 
 

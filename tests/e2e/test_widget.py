@@ -230,3 +230,55 @@ def test_an_agents_reply_appears_without_the_user_doing_anything(
 
     # A screen reader hears who is speaking before the reply.
     expect(log).to_contain_text(f"Handläggare: {reply['text']}", timeout=REPLY_MS)
+
+
+def _kept(page: Page, key: str) -> str | None:
+    value: str | None = page.evaluate(f"localStorage.getItem('viol3-widget.{key}')")
+    return value
+
+
+def test_the_conversation_is_the_browsers_own_and_a_lost_token_starts_a_new_one(
+    page: Page, host_page: str, stack: Stack
+) -> None:
+    page.goto(host_page)
+    dialog = _open_by_keyboard(page)
+    log = dialog.get_by_role("log")
+    _say(page, "Hur loggar jag in i Chaufförsklienten?")
+    answer = log.locator('[lang="sv"]', has_text="010-228 59 00")
+    expect(answer).to_contain_text("logga in i Chaufförsklienten", timeout=REPLY_MS)
+    sender, token = _kept(page, "sender"), _kept(page, "token")
+    assert sender and token
+
+    # Knowing the sender id is not enough to read the conversation: the token is.
+    messages = f"{stack.api}/api/v1/chat/messages"
+    stranger = httpx.get(messages, params={"sender": sender})
+    assert stranger.status_code == 403 and stranger.json()["code"] == "conversation_token"
+    owner = httpx.get(messages, params={"sender": sender}, headers={"X-Conversation-Token": token})
+    assert owner.status_code == 200
+
+    # A token the server does not know for this sender (another browser's, or one
+    # from before a reset): the widget starts a new conversation and the message
+    # still gets its answer.
+    page.evaluate("localStorage.setItem('viol3-widget.token', 'not-this-conversations-token')")
+    page.reload()
+    posted: list[dict[str, str]] = []
+    page.on(
+        "request",
+        lambda request: (
+            posted.append(request.headers)
+            if request.method == "POST" and request.url.endswith("/api/v1/chat")
+            else None
+        ),
+    )
+    dialog = _open_by_keyboard(page)
+    log = dialog.get_by_role("log")
+    _say(page, "Hur loggar jag in i Chaufförsklienten?")
+    answer = log.locator('[lang="sv"]', has_text="010-228 59 00")
+    expect(answer).to_contain_text("logga in i Chaufförsklienten", timeout=REPLY_MS)
+    assert [h.get("x-conversation-token") for h in posted] == [
+        "not-this-conversations-token",
+        None,
+    ]
+    assert _kept(page, "sender") not in (None, sender)
+    assert _kept(page, "token") not in (None, token, "not-this-conversations-token")
+    expect(log.locator(".msg.error")).to_have_count(0)

@@ -35,13 +35,20 @@ def _policies(**changes: Any) -> dict[Any, throttle.Policy]:
     return throttle.policies(Settings(environment="test", **changes))
 
 
-def _try(db: Session, username: str, password: str, now: datetime, address: str = "10.0.0.1"):  # type: ignore[no-untyped-def]
+def _try(
+    db: Session,
+    username: str,
+    password: str,
+    now: datetime,
+    address: str = "10.0.0.1",
+    policies: dict[Any, throttle.Policy] | None = None,
+) -> object:
     return service.login(
         db=db,
         username=username,
         password=password,
         address=address,
-        policies=_policies(),
+        policies=policies or _policies(),
         idle=IDLE,
         now=now,
     )
@@ -98,46 +105,14 @@ def test_one_address_trying_many_names_is_slowed_down(session: Session) -> None:
     policies = _policies(login_address_free_failures=5)
     for i in range(5):
         with pytest.raises(AuthenticationFailed):
-            service.login(
-                db=session,
-                username=f"user{i}",
-                password="x",
-                address="10.9.9.9",
-                policies=policies,
-                idle=IDLE,
-                now=T0,
-            )
+            _try(session, f"user{i}", "x", T0, address="10.9.9.9", policies=policies)
     with pytest.raises(LoginThrottled):
-        service.login(
-            db=session,
-            username="user99",
-            password="x",
-            address="10.9.9.9",
-            policies=policies,
-            idle=IDLE,
-            now=T0,
-        )
+        _try(session, "user99", "x", T0, address="10.9.9.9", policies=policies)
     with pytest.raises(AuthenticationFailed):  # another address is not held up
-        service.login(
-            db=session,
-            username="user99",
-            password="x",
-            address="10.1.1.1",
-            policies=policies,
-            idle=IDLE,
-            now=T0,
-        )
+        _try(session, "user99", "x", T0, address="10.1.1.1", policies=policies)
     quiet = T0 + timedelta(minutes=16)  # an address's failures are forgotten after a while
     with pytest.raises(AuthenticationFailed):
-        service.login(
-            db=session,
-            username="user98",
-            password="x",
-            address="10.9.9.9",
-            policies=policies,
-            idle=IDLE,
-            now=quiet,
-        )
+        _try(session, "user98", "x", quiet, address="10.9.9.9", policies=policies)
 
 
 @pytest.fixture

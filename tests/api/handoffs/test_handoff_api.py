@@ -53,16 +53,7 @@ def test_while_handed_off_messages_go_to_the_ticket_and_replies_come_back(
     assert body["handoff"]["ticket_id"] == ticket_id
     assert f"ärende {ticket_id}" in body["messages"][0]["text"]
 
-    create_agent(
-        db=db,
-        username="anna",
-        display_name="Anna",
-        password="pw",
-        role=AgentRole.AGENT,
-        queues=QUEUES,
-    )
-    token = client.post("/api/v1/agents/login", json={"username": "anna", "password": "pw"})
-    agent = {"Authorization": f"Bearer {token.json()['token']}"}
+    agent = _agent(client, db)
     ticket = client.get(f"/api/v1/tickets/{ticket_id}", headers=agent).json()
     assert "är det någon där?" in [line["text"] for line in ticket["transcript"]]
     client.post(f"/api/v1/tickets/{ticket_id}/claim", headers=agent)
