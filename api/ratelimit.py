@@ -150,7 +150,9 @@ def _storage(uri: str) -> Storage:
 
 
 def client_address(request: Request) -> str:
-    """The address the request came from (the proxy's, behind a reverse proxy)."""
+    """The address the request came from. Behind a reverse proxy uvicorn puts the
+    client's address from X-Forwarded-For here, when the proxy is one it trusts
+    (FORWARDED_ALLOW_IPS, loopback by default); nobody else can set it that way."""
     return request.client.host if request.client else "unknown"
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.agents.models import AgentRole
 from api.database import utcnow
 from api.deps import CurrentAgent, SessionDep
 from api.insights import service
@@ -40,5 +41,7 @@ def unanswered(
 @router.get("/dashboard", response_model=Dashboard)
 def dashboard(db: SessionDep, agent: CurrentAgent, days: Days = 30) -> Dashboard:
     """Conversations per day, channel and language; self-service share; hand-offs per
-    queue and priority; SLA compliance; top topics and unanswered questions."""
-    return service.dashboard(db=db, days=days)
+    queue and priority and SLA compliance (of the agent's queues; an admin's: all);
+    top topics and unanswered questions."""
+    queues = None if agent.role == AgentRole.ADMIN else agent.queues
+    return service.dashboard(db=db, days=days, queues=queues)

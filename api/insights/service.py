@@ -7,6 +7,7 @@ it was opened. Days are UTC days.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -64,18 +65,27 @@ def unanswered(*, db: Session, since: datetime, limit: int) -> list[QuestionGrou
     return ranked[:limit]
 
 
-def dashboard(*, db: Session, days: int, now: datetime | None = None) -> Dashboard:
-    """Conversations, self-service, hand-offs, SLA and topics over the last `days` days."""
+def dashboard(
+    *, db: Session, days: int, queues: Collection[str] | None = None, now: datetime | None = None
+) -> Dashboard:
+    """Conversations, self-service, hand-offs, SLA and topics over the last `days` days.
+
+    The hand-off and SLA figures count the tickets of `queues` only (None: every
+    queue, for an admin): an agent learns nothing of other queues' tickets. The
+    conversation and topic counts are the whole service's."""
     now = now or utcnow()
     since = now - timedelta(days=days)
     in_period = Conversation.created_at >= since
+    tickets = Ticket.created_at >= since
+    if queues is not None:
+        tickets = and_(tickets, Ticket.queue.in_(list(queues)))
     return Dashboard(
         days=_per_day(db, in_period),
         by_channel=_counted_by(db, Conversation.channel, in_period),
         by_language=_counted_by(db, Conversation.language, in_period),
         self_service_share=_self_service_share(db, in_period),
-        handoffs=_handoffs(db, since),
-        sla=_sla(db, since, now),
+        handoffs=_handoffs(db, tickets),
+        sla=_sla(db, tickets, now),
         top_topics=_top_topics(db, since),
         top_unanswered=[
             UnansweredCount(text=g.text, count=g.count)
@@ -108,25 +118,25 @@ def _self_service_share(db: Session, in_period: ColumnElement[bool]) -> float | 
     return self_served / total if total else None
 
 
-def _handoffs(db: Session, since: datetime) -> list[HandoffCount]:
+def _handoffs(db: Session, tickets: ColumnElement[bool]) -> list[HandoffCount]:
     rows = db.execute(
         select(Ticket.queue, Ticket.priority, func.count())
-        .where(Ticket.created_at >= since)
+        .where(tickets)
         .group_by(Ticket.queue, Ticket.priority)
         .order_by(Ticket.queue, Ticket.priority)
     )
     return [HandoffCount(queue=q, priority=p, count=n) for q, p, n in rows]
 
 
-def _sla(db: Session, since: datetime, now: datetime) -> SlaSummary:
-    """Tickets opened in the period against their due times (bot/sla.py `is_breached`)."""
+def _sla(db: Session, tickets: ColumnElement[bool], now: datetime) -> SlaSummary:
+    """The `tickets` (opened in the period) against their due times (bot/sla.py `is_breached`)."""
     resolved = Ticket.status == TicketStatus.RESOLVED
     met, breached, open_breached = db.execute(
         select(
             func.count(case((and_(resolved, Ticket.resolved_at <= Ticket.due_at), 1))),
             func.count(case((and_(resolved, Ticket.resolved_at > Ticket.due_at), 1))),
             func.count(case((and_(~resolved, Ticket.due_at < now), 1))),
-        ).where(Ticket.created_at >= since)
+        ).where(tickets)
     ).one()
     judged = met + breached + open_breached
     return SlaSummary(

@@ -58,12 +58,15 @@ def test_rasa_with_the_secret_still_runs_our_actions(stack: Stack) -> None:
     assert httpx.get(f"{stack.actions}/health").status_code == 200
 
 
-def test_the_action_server_listens_on_loopback_only(stack: Stack) -> None:
+@pytest.mark.parametrize("service", ["actions", "rasa"])
+def test_the_action_server_and_rasa_listen_on_loopback_only(stack: Stack, service: str) -> None:
     address = _non_loopback_address()
     if address is None:
         pytest.skip("this machine has no address besides loopback")
+    port = getattr(stack.ports, service)
+    socket.create_connection(("127.0.0.1", port), timeout=5).close()  # it is listening
     with pytest.raises(OSError):
-        socket.create_connection((address, stack.ports.actions), timeout=5).close()
+        socket.create_connection((address, port), timeout=5).close()
 
 
 def test_the_secret_is_compared_whole_and_never_empty() -> None:

@@ -20,8 +20,17 @@ from bot.triage import Triage
 
 @pytest.fixture
 def agent(client: TestClient, db: Session) -> dict[str, str]:
-    create_agent(db=db, username="anna", display_name="A", password="anna-pw", role=AgentRole.AGENT)
-    token = client.post("/api/v1/agents/login", json={"username": "anna", "password": "anna-pw"})
+    return _logged_in(client, db, "anna", AgentRole.AGENT, ["general"])
+
+
+def _logged_in(
+    client: TestClient, db: Session, username: str, role: AgentRole, queues: list[str]
+) -> dict[str, str]:
+    password = f"{username}-pw"
+    create_agent(
+        db=db, username=username, display_name=username, password=password, role=role, queues=queues
+    )
+    token = client.post("/api/v1/agents/login", json={"username": username, "password": password})
     return {"Authorization": f"Bearer {token.json()['token']}"}
 
 
@@ -163,3 +172,36 @@ def test_the_dashboard_over_http(client: TestClient, db: Session, agent: dict[st
         client.get("/api/v1/insights/dashboard", params={"days": 0}, headers=agent).status_code
         == 422
     )
+
+
+def test_an_agent_sees_the_hand_offs_and_sla_of_their_own_queues_only(
+    client: TestClient, db: Session, agent: dict[str, str]
+) -> None:
+    now = utcnow()
+    for sender, queue in (("g", "general"), ("d", "driver")):
+        conversation = _conversation(db, sender, "web", "sv", now)
+        db.commit()
+        ticket = open_ticket(
+            db=db,
+            conversation=conversation,
+            triage=Triage("sv", queue, 2, False, []),
+            description="hjälp",
+            contact=None,
+            idempotency_key=f"own-{queue}",
+        )
+        ticket.due_at = now - timedelta(minutes=1)  # open and late
+    db.commit()
+    admin = _logged_in(client, db, "root", AgentRole.ADMIN, [])
+
+    def board(headers: dict[str, str]) -> dict[str, object]:
+        response = client.get("/api/v1/insights/dashboard", headers=headers)
+        assert response.status_code == 200
+        return dict(response.json())
+
+    mine, everything = board(agent), board(admin)  # anna is in "general" only
+    assert mine["handoffs"] == [{"queue": "general", "priority": 2, "count": 1}]
+    assert mine["sla"] == {"met": 0, "breached": 0, "open_breached": 1, "compliance": 0.0}
+    assert [h["queue"] for h in everything["handoffs"]] == ["driver", "general"]  # type: ignore[attr-defined]
+    assert everything["sla"]["open_breached"] == 2  # type: ignore[index]
+    # The conversations are the whole service's, whoever asks.
+    assert mine["days"] == everything["days"]
