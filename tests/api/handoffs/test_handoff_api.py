@@ -7,11 +7,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.agents.models import AgentRole
-from api.agents.service import create_agent
 from api.config import Settings
 from api.tickets.models import Ticket
 from bot.triage.training import QUEUES
+from tests.api.desk import logged_in
 from tests.web_chat import WebChat
 
 CHAT = "/api/v1/chat"
@@ -99,16 +98,7 @@ def test_while_the_case_waits_the_assistant_still_answers_plain_questions(
 
 
 def _agent(client: TestClient, db: Session) -> dict[str, str]:
-    create_agent(
-        db=db,
-        username="anna",
-        display_name="Anna",
-        password="pw",
-        role=AgentRole.AGENT,
-        queues=QUEUES,
-    )
-    token = client.post("/api/v1/agents/login", json={"username": "anna", "password": "pw"})
-    return {"Authorization": f"Bearer {token.json()['token']}"}
+    return logged_in(client, db, "anna", queues=QUEUES)
 
 
 def test_needing_a_person_again_soon_after_resolve_reopens_the_same_case(

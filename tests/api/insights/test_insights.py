@@ -9,29 +9,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from api.agents.models import AgentRole
-from api.agents.service import create_agent
 from api.conversations.models import Conversation, Message, MessageStatus
 from api.database import utcnow
 from api.insights.service import dashboard
 from api.tickets.models import TicketStatus
-from api.tickets.service import open_ticket
-from bot.triage import Triage
+from tests.api.desk import logged_in, ticket_on
 
 
 @pytest.fixture
 def agent(client: TestClient, db: Session) -> dict[str, str]:
-    return _logged_in(client, db, "anna", AgentRole.AGENT, ["general"])
-
-
-def _logged_in(
-    client: TestClient, db: Session, username: str, role: AgentRole, queues: list[str]
-) -> dict[str, str]:
-    password = f"{username}-pw"
-    create_agent(
-        db=db, username=username, display_name=username, password=password, role=role, queues=queues
-    )
-    token = client.post("/api/v1/agents/login", json={"username": username, "password": password})
-    return {"Authorization": f"Bearer {token.json()['token']}"}
+    return logged_in(client, db, "anna", queues=["general"])
 
 
 def _conversation(
@@ -105,24 +92,9 @@ def test_the_dashboard_counts_a_small_known_dataset(
     _said(db, third, "öppettider", topic="opening_hours", at=now - timedelta(hours=1))
     _said(db, third, "var är min banan", unanswered=True, at=now - timedelta(hours=1))
     db.commit()
-    handed = open_ticket(
-        db=db,
-        conversation=third,
-        triage=Triage("sv", "driver", 2, False, []),
-        description="hjälp",
-        contact=None,
-        idempotency_key="x",
-        now=now - timedelta(hours=1),
-    )
-    resolved = open_ticket(
-        db=db,
-        conversation=first,  # a ticket opened before the period: not a hand-off in it
-        triage=Triage("sv", "accounting", 4, False, []),
-        description="vrak",
-        contact=None,
-        idempotency_key="y",
-        now=now - timedelta(days=45),
-    )
+    handed = ticket_on(db, third, priority=2, now=now - timedelta(hours=1))
+    # a ticket opened before the period: not a hand-off in it
+    resolved = ticket_on(db, first, queue="accounting", priority=4, now=now - timedelta(days=45))
     resolved.status, resolved.resolved_at = TicketStatus.RESOLVED, now - timedelta(days=44)
     handed.due_at = now - timedelta(minutes=5)  # open and past its due time
     db.commit()
@@ -151,14 +123,7 @@ def test_the_dashboard_over_http(client: TestClient, db: Session, agent: dict[st
         _conversation(db, sender, "web", "sv", now)
     db.commit()
     conversation = db.query(Conversation).filter_by(sender="a").one()
-    ticket = open_ticket(
-        db=db,
-        conversation=conversation,
-        triage=Triage("sv", "general", 3, False, []),
-        description="hjälp",
-        contact=None,
-        idempotency_key="z",
-    )
+    ticket = ticket_on(db, conversation, queue="general")
     ticket.status, ticket.resolved_at = TicketStatus.RESOLVED, ticket.created_at
     db.commit()
     response = client.get("/api/v1/insights/dashboard", params={"days": 7}, headers=agent)
@@ -181,17 +146,10 @@ def test_an_agent_sees_the_hand_offs_and_sla_of_their_own_queues_only(
     for sender, queue in (("g", "general"), ("d", "driver")):
         conversation = _conversation(db, sender, "web", "sv", now)
         db.commit()
-        ticket = open_ticket(
-            db=db,
-            conversation=conversation,
-            triage=Triage("sv", queue, 2, False, []),
-            description="hjälp",
-            contact=None,
-            idempotency_key=f"own-{queue}",
-        )
+        ticket = ticket_on(db, conversation, queue=queue, priority=2)
         ticket.due_at = now - timedelta(minutes=1)  # open and late
     db.commit()
-    admin = _logged_in(client, db, "root", AgentRole.ADMIN, [])
+    admin = logged_in(client, db, "root", role=AgentRole.ADMIN, queues=[])
 
     def board(headers: dict[str, str]) -> dict[str, object]:
         response = client.get("/api/v1/insights/dashboard", headers=headers)

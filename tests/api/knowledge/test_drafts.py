@@ -11,13 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from api.agents.models import AgentRole
-from api.agents.service import create_agent
 from api.config import Settings
 from api.conversations.models import Conversation
 from api.knowledge.service import knowledge_index
-from api.tickets.service import open_ticket
 from bot.knowledge.articles import KNOWLEDGE, parse, topic_ids
-from bot.triage import Triage
+from tests.api.desk import logged_in, ticket_on
 
 DRAFT = {
     "language": "sv",
@@ -35,27 +33,14 @@ def settings(settings: Settings, tmp_path: Path) -> Settings:
     return settings.model_copy(update={"knowledge_dir": knowledge})
 
 
-def _login(client: TestClient, db: Session, name: str, role: AgentRole) -> dict[str, str]:
-    create_agent(
-        db=db,
-        username=name,
-        display_name=name,
-        password=f"{name}-pw",
-        role=role,
-        queues=["driver"],
-    )
-    token = client.post("/api/v1/agents/login", json={"username": name, "password": f"{name}-pw"})
-    return {"Authorization": f"Bearer {token.json()['token']}"}
-
-
 @pytest.fixture
 def agent(client: TestClient, db: Session) -> dict[str, str]:
-    return _login(client, db, "anna", AgentRole.AGENT)
+    return logged_in(client, db, "anna")
 
 
 @pytest.fixture
 def admin(client: TestClient, db: Session) -> dict[str, str]:
-    return _login(client, db, "root", AgentRole.ADMIN)
+    return logged_in(client, db, "root", role=AgentRole.ADMIN)
 
 
 @pytest.fixture
@@ -63,15 +48,7 @@ def ticket_id(db: Session) -> int:
     conversation = Conversation(channel="web", sender="driver-1", language="sv")
     db.add(conversation)
     db.commit()
-    ticket = open_ticket(
-        db=db,
-        conversation=conversation,
-        triage=Triage("sv", "driver", 3, False, []),
-        description="var är kvittot",
-        contact=None,
-        idempotency_key="d1",
-    )
-    return ticket.id
+    return ticket_on(db, conversation, description="var är kvittot").id
 
 
 def _resolve(client: TestClient, ticket_id: int, headers: dict[str, str]) -> None:
@@ -171,18 +148,7 @@ def test_the_same_title_gets_a_new_topic_id_and_rejected_drafts_write_nothing(
 def test_a_ticket_outside_the_agents_queues_is_not_told_to_exist(
     client: TestClient, db: Session, ticket_id: int
 ) -> None:
-    create_agent(
-        db=db,
-        username="bo",
-        display_name="Bo",
-        password="bo-password-long",
-        role=AgentRole.AGENT,
-        queues=["accounting"],
-    )
-    token = client.post(
-        "/api/v1/agents/login", json={"username": "bo", "password": "bo-password-long"}
-    )
-    headers = {"Authorization": f"Bearer {token.json()['token']}"}
+    headers = logged_in(client, db, "bo", queues=["accounting"])
     outside = client.post(
         "/api/v1/knowledge/drafts", json={**DRAFT, "ticket_id": ticket_id}, headers=headers
     )

@@ -25,9 +25,9 @@ from api.outbox import service
 from api.outbox.models import OutboxMessage, OutboxStatus
 from api.outbox.senders import SmsSender, TelegramSender
 from api.outbox.worker import deliver_due
-from api.tickets.service import claim, open_ticket, reply
-from bot.triage import Triage
+from api.tickets.service import claim, reply
 from stack.processes import MAIN_PYTHON, ROOT
+from tests.api.desk import ticket_on
 from tests.conftest import wait_until
 from tests.fakes import FakeProvider, fake_provider
 
@@ -206,14 +206,7 @@ def test_the_user_receives_the_agents_words_while_only_masked_text_is_stored(
     factory: sessionmaker[Session], db: Session, telegram: FakeProvider
 ) -> None:
     chat = _conversation(db, "telegram", "5550001")
-    ticket = open_ticket(
-        db=db,
-        conversation=chat,
-        triage=Triage("sv", "driver", 3, False, []),
-        description="ring mig",
-        contact=None,
-        idempotency_key="outbox-agent-reply",
-    )
+    ticket = ticket_on(db, chat, description="ring mig")
     anna = create_agent(
         db=db, username="anna", display_name="A", password="pw", role=AgentRole.AGENT
     )

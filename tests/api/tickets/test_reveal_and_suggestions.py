@@ -8,12 +8,9 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.agents.models import AgentRole
-from api.agents.service import create_agent
 from api.config import Settings
 from api.conversations.models import Conversation, Message, MessageStatus
-from api.tickets.service import open_ticket
-from bot.triage import Triage
+from tests.api.desk import logged_in, ticket_on
 from tests.web_chat import WebChat
 
 ORIGINAL = "Jag kommer inte in, mejla mig på anna.berg@example.se"
@@ -26,30 +23,12 @@ def settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 def anna(client: TestClient, db: Session) -> dict[str, str]:
-    create_agent(
-        db=db,
-        username="anna",
-        display_name="Anna",
-        password="anna-pw",
-        role=AgentRole.AGENT,
-        queues=["driver"],
-    )
-    token = client.post("/api/v1/agents/login", json={"username": "anna", "password": "anna-pw"})
-    return {"Authorization": f"Bearer {token.json()['token']}"}
+    return logged_in(client, db, "anna")
 
 
-def _ticket_for(db: Session, sender: str, description: str, language: str = "sv") -> int:
+def _ticket_for(db: Session, sender: str, description: str) -> int:
     conversation = db.scalars(select(Conversation).where(Conversation.sender == sender)).one()
-    triage = Triage(language, "driver", 3, False, [])
-    ticket = open_ticket(
-        db=db,
-        conversation=conversation,
-        triage=triage,
-        description=description,
-        contact=None,
-        idempotency_key=f"key-{sender}",
-    )
-    return ticket.id
+    return ticket_on(db, conversation, description=description).id
 
 
 def test_a_masked_message_is_revealed_on_request_and_the_audit_log_says_who(
@@ -120,7 +99,7 @@ def test_suggestions_are_articles_in_the_tickets_language(
         )
     )
     db.commit()
-    ticket_id = _ticket_for(db, "u4", "2FA code does not arrive", language="en")
+    ticket_id = _ticket_for(db, "u4", "2FA code does not arrive")  # the conversation is in English
     response = client.get(f"/api/v1/tickets/{ticket_id}/suggestions", params={"k": 2}, headers=anna)
     assert response.status_code == 200
     found = response.json()["suggestions"]

@@ -14,12 +14,10 @@ from sqlalchemy.orm import Session
 
 from api.addresses import seal
 from api.agents.models import AgentRole
-from api.agents.service import create_agent
 from api.config import Settings
 from api.conversations.models import Conversation, Message, MessageStatus
 from api.tickets.models import AuditEvent
-from api.tickets.service import open_ticket
-from bot.triage import Triage
+from tests.api.desk import logged_in, ticket_on
 
 KEY = "access-test-key"
 ORIGINAL = "Mejla mig på anna.berg@example.se"
@@ -43,12 +41,6 @@ class Desk:
     boss: dict[str, str]  # admin, in no queue
 
 
-def _login(client: TestClient, name: str) -> dict[str, str]:
-    response = client.post("/api/v1/agents/login", json={"username": name, "password": "pw"})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['token']}"}
-
-
 @pytest.fixture
 def desk(client: TestClient, db: Session) -> Desk:
     conversation = Conversation(channel="web", sender="driver-1", language="sv")
@@ -62,25 +54,15 @@ def desk(client: TestClient, db: Session) -> Desk:
     )
     db.add_all([conversation, message])
     db.commit()
-    ticket = open_ticket(
-        db=db,
-        conversation=conversation,
-        triage=Triage("sv", "driver", 2, False, []),
-        description="kommer inte in",
-        contact=None,
-        idempotency_key="access-1",
+    ticket = ticket_on(db, conversation, priority=2, description="kommer inte in")
+    return Desk(
+        ticket.id,
+        message.id,
+        anna=logged_in(client, db, "anna", queues=["driver"]),
+        bo=logged_in(client, db, "bo", queues=["driver", "access"]),
+        cleo=logged_in(client, db, "cleo", queues=["accounting"]),
+        boss=logged_in(client, db, "boss", role=AgentRole.ADMIN, queues=[]),
     )
-    for name, role, queues in (
-        ("anna", AgentRole.AGENT, ["driver"]),
-        ("bo", AgentRole.AGENT, ["driver", "access"]),
-        ("cleo", AgentRole.AGENT, ["accounting"]),
-        ("boss", AgentRole.ADMIN, []),
-    ):
-        create_agent(
-            db=db, username=name, display_name=name, password="pw", role=role, queues=queues
-        )
-    logins = {name: _login(client, name) for name in ("anna", "bo", "cleo", "boss")}
-    return Desk(ticket.id, message.id, **logins)
 
 
 def _events(db: Session) -> int:
