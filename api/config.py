@@ -42,8 +42,12 @@ class Settings(BaseSettings):
     # resolved gets the same case reopened instead of a new one.
     reopen_window_hours: float = 168.0
 
-    # How often overdue tickets are looked for (and escalated once each).
+    # How often overdue tickets are looked for (and escalated once each), and
+    # the alarms raised since are put in the outbox (api/alarms).
     sla_check_seconds: float = 60.0
+    # Alarm mailboxes per queue, as JSON, over bot/data/alarms.yml's:
+    # VIOL3_ALARM_EMAILS='{"driver": "fmc@example.se"}'.
+    alarm_emails: dict[str, str] = Field(default_factory=dict)
 
     # Channels. The address key seals the numbers replies go to and keys the
     # pseudonyms SMS and phone conversations are stored under; outside
@@ -67,8 +71,39 @@ class Settings(BaseSettings):
     # since outside office hours that number goes straight to FMC (go-live
     # support offer). Set them to the desks' direct lines when the Twilio
     # number takes over the support number itself, or the call would loop.
+    # The FMC number also gets priority-1 alarms by SMS outside office hours
+    # (api/alarms; unset: bot/data/alarms.yml's `on_call_sms`).
     support_phone_number: str | None = None
     fmc_phone_number: str | None = None
+
+    # E-mail: the support address mails come to and go from, the mailbox it is
+    # read from (IMAP; IDLE where the server offers it, else polling every
+    # `imap_poll_seconds`) and the server mail is sent through (SMTP). Unset
+    # `mail_address`: no e-mail channel. Passwords are app passwords where the
+    # provider has them (see the README).
+    mail_address: str | None = None
+    imap_host: str | None = None
+    imap_port: int = 993
+    imap_security: Literal["ssl", "starttls", "none"] = "ssl"
+    imap_user: str | None = None
+    imap_password: SecretStr | None = None
+    imap_folder: str = "INBOX"
+    imap_poll_seconds: float = 60.0
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_security: Literal["ssl", "starttls", "none"] = "starttls"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    # A plain question the knowledge base answers confidently is answered by
+    # mail (with how to reach a person); off: every mail opens a ticket.
+    mail_auto_answer: bool = True
+    # Files users send (e-mail attachments): kept here, outside the web root and
+    # owner-only; a larger one is left out, and the user is told.
+    attachments_dir: Path = ROOT / "var" / "attachments"
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    # Automatic mails (answers, acknowledgements) to one address per hour: two
+    # robots answering each other stop here if every other check fails.
+    mail_auto_replies_per_hour: int = 5
 
     # The outbox: how often the sender looks for due messages, how often it
     # tries one, and the first wait between tries (doubling, up to an hour).

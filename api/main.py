@@ -15,7 +15,9 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.agents.router import router as agents_router
+from api.alarms.router import router as alerts_router
 from api.assistant.client import RasaClient
+from api.attachments.router import router as attachments_router
 from api.channels.telegram import router as telegram_router
 from api.channels.twilio_sms import router as twilio_sms_router
 from api.channels.twilio_voice import router as twilio_voice_router
@@ -61,7 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.session_factory = factory
             app.state.assistant = RasaClient(settings, http)
             app.state.rate_limits = RateLimits(settings)
-            watcher = asyncio.create_task(watch_due_times(factory, settings.sla_check_seconds))
+            watcher = asyncio.create_task(
+                watch_due_times(factory, settings.sla_check_seconds, settings)
+            )
             yield
             watcher.cancel()
         engine.dispose()
@@ -93,6 +97,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(triage_router)
     app.include_router(agents_router)
     app.include_router(tickets_router)
+    app.include_router(attachments_router)
+    app.include_router(alerts_router)
     app.include_router(suggestions_router)
     app.include_router(handoffs_router)
     app.include_router(telegram_router)

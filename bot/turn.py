@@ -32,7 +32,7 @@ from bot.knowledge.text import folded
 from bot.language import SUPPORTED, explicit_choice
 from bot.names import is_inflected, other_organisations
 from bot.nlu_examples import read_examples
-from bot.triage import Rule, needs_person
+from bot.triage import Rule, needs_person, triage
 
 _SETTINGS = Path(__file__).resolve().parent / "data" / "turn.yml"
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -306,6 +306,26 @@ def answer_while_waiting(text: str, language: str) -> TurnDecision | None:
     return TurnDecision(
         "answer", ("a case waits: answered meanwhile", _describe(search, False)), search
     )
+
+
+URGENT = 2  # triage priority 1 and 2 must reach a person now
+
+
+def answer_by_mail(text: str, language: str) -> TurnDecision | None:
+    """For a mail: the article when the turn decision answers (so no name of someone
+    else, no instruction, nobody asking for a person, not out of scope) and the
+    search is sure of it (`sure_score`); None: a person takes the mail. A wrong
+    answer by mail costs the user a day, not a turn, and nobody asks back: "the app
+    crashes when I register a load" must not get the nearest article, nor an urgent
+    matter (triage priority 1 or 2: a stop, a driver locked out at the site) an
+    article instead of a person. There is no intent: a mail is not sent to the model."""
+    decided = decide_turn(Turn(text, language))
+    hits = decided.knowledge.hits
+    if decided.outcome != "answer" or not hits or hits[0].score < thresholds().sure_score:
+        return None
+    if triage(text, language).priority <= URGENT:
+        return None
+    return decided
 
 
 def _intent_topic(

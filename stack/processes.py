@@ -238,7 +238,27 @@ def build_services(
             env=api_env,
         ),
         outbox_service(api_env),
+        *([email_reader_service(api_env)] if _mailbox_configured(api_env) else []),
     ]
+
+
+def _mailbox_configured(env: dict[str, str]) -> bool:
+    """Whether a support mailbox is set, in `env` or in this process's environment."""
+    return all(
+        env.get(name) or os.environ.get(name)
+        for name in ("VIOL3_MAIL_ADDRESS", "VIOL3_IMAP_HOST", "VIOL3_IMAP_USER")
+    )
+
+
+def email_reader_service(env: dict[str, str]) -> Service:
+    """The mailbox reader: its own process, like the outbox sender, so that killing it
+    loses no mail (see api/channels/email_reader.py)."""
+    return Service(
+        name="email",
+        command=[str(MAIN_PYTHON), "-m", "api.channels.email_reader"],
+        ready=lambda: True,  # no port; it keeps trying until the mailbox answers
+        env=env,
+    )
 
 
 def outbox_service(env: dict[str, str]) -> Service:

@@ -53,6 +53,7 @@ class Stack:
     telegram: FakeProvider
     twilio: FakeProvider
     web: WebChat  # web chat users, each with their conversation token
+    attachments: Path  # the API's folder for users' files
 
     @property
     def api(self) -> str:
@@ -78,6 +79,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     ports = Ports(api=free_port(), rasa=free_port(), actions=free_port())
     database: Path = tmp_path_factory.mktemp("db") / "e2e.db"
     url = f"sqlite:///{database}"
+    attachments = tmp_path_factory.mktemp("attachments")
     with fake_provider("telegram") as telegram, fake_provider("twilio") as twilio:
         env = {
             "VIOL3_PUBLIC_URL": f"http://127.0.0.1:{ports.api}",
@@ -91,13 +93,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "VIOL3_TWILIO_API_URL": twilio.url,
             "VIOL3_OUTBOX_POLL_SECONDS": "0.2",
             "VIOL3_ACTIONS_TOKEN": ACTIONS_TOKEN,
+            "VIOL3_ATTACHMENTS_DIR": str(attachments),
         }
         with (
             running(ports, database_url=url, env=env) as services,
             httpx.Client(timeout=60) as http,
         ):
             web = WebChat(http, f"http://127.0.0.1:{ports.api}")
-            yield Stack(ports, url, {s.name: s for s in services}, telegram, twilio, web)
+            services_by_name = {s.name: s for s in services}
+            yield Stack(ports, url, services_by_name, telegram, twilio, web, attachments)
 
 
 @pytest.fixture(scope="session")

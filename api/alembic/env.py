@@ -4,9 +4,12 @@ from alembic import context
 from sqlalchemy import Connection
 
 import api.agents.models
+import api.alarms.models
+import api.attachments.models
 import api.channels.models
 import api.conversations.models
 import api.knowledge.models
+import api.mail.models
 import api.outbox.models
 import api.tickets.models  # noqa: F401
 from api.config import get_settings

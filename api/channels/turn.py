@@ -42,21 +42,21 @@ _COMMAND = re.compile(r"^[/\s]+")
 def take_turn(*, db: Session, assistant: RasaClient, settings: Settings, inbound: Inbound) -> Turn:
     """Answer `inbound` (see the module docstring). A message the user can fix
     (empty, too long) is not stored: the turn says why it was refused."""
-    existing, decision = _arrival(db, inbound)
+    existing, decision = arrival(db, inbound)
     try:
         text = conversations.clean_message(
             text=inbound.text, language=decision.language, max_chars=settings.max_message_chars
         )
     except InvalidInput as refused:
         return Turn(inbound, language=refused.language, conversation=existing, refused=refused)
-    conversation, message = _record(db, settings, inbound, existing, decision, text)
+    conversation, message = record_message(db, settings, inbound, existing, decision, text)
     response = _to_ticket(db, conversation, message) or _to_assistant(
         db, assistant, conversation, message, inbound, original=text
     )
     return Turn(inbound, language=response.language, conversation=conversation, response=response)
 
 
-def _arrival(db: Session, inbound: Inbound) -> tuple[Conversation | None, LanguageDecision]:
+def arrival(db: Session, inbound: Inbound) -> tuple[Conversation | None, LanguageDecision]:
     """The sender's conversation so far, if any, and the language of this message."""
     existing = conversations.find_conversation(
         db=db, channel=inbound.channel, sender=inbound.sender
@@ -70,7 +70,7 @@ def _arrival(db: Session, inbound: Inbound) -> tuple[Conversation | None, Langua
     return existing, decision
 
 
-def _record(
+def record_message(
     db: Session,
     settings: Settings,
     inbound: Inbound,
@@ -191,11 +191,11 @@ def admit_from_provider(
 
 
 def _keep_for_follow_up(db: Session, settings: Settings, inbound: Inbound) -> None:
-    existing, decision = _arrival(db, inbound)
+    existing, decision = arrival(db, inbound)
     text = conversations.cleaned_or_none(text=inbound.text, max_chars=settings.max_message_chars)
     if text is None:  # nothing a person could read
         return
-    _, message = _record(db, settings, inbound, existing, decision, text)
+    _, message = record_message(db, settings, inbound, existing, decision, text)
     message.status = MessageStatus.NEEDS_FOLLOW_UP
     db.commit()
 

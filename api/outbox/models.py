@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.database import Base, UTCDateTime, utcnow
@@ -34,6 +34,8 @@ class OutboxMessage(Base):
     # What is sent, when masking changed it (an agent's words as written), sealed
     # with the address key: in clear only in the sender, at the moment of sending.
     sealed_text: Mapped[str | None] = mapped_column(Text)
+    # E-mail only: Subject, Message-ID, In-Reply-To, References, Auto-Submitted.
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
     status: Mapped[OutboxStatus] = mapped_column(
         String(16), default=OutboxStatus.PENDING, index=True
     )

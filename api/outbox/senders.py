@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import smtplib
+from collections.abc import Mapping
+from email.message import EmailMessage
 from typing import Protocol
 
 from api.config import Settings
@@ -17,7 +20,8 @@ class SendFailed(Exception):
 
 
 class Sender(Protocol):
-    def send(self, address: str, text: str) -> None: ...
+    def send(self, address: str, text: str, headers: Mapping[str, str]) -> None:
+        """Send `text` to `address`; `headers` are the row's mail headers (e-mail only)."""
 
 
 class TelegramSender:
@@ -30,7 +34,7 @@ class TelegramSender:
         self.bot = Bot(token, base_url=base_url)
         self.loop = asyncio.new_event_loop()
 
-    def send(self, address: str, text: str) -> None:
+    def send(self, address: str, text: str, headers: Mapping[str, str]) -> None:
         self.loop.run_until_complete(self._send(int(address), text))
 
     async def _send(self, chat_id: int, text: str) -> None:
@@ -67,7 +71,7 @@ class SmsSender:
             self.client.api.base_url = api_url
         self.from_number = from_number
 
-    def send(self, address: str, text: str) -> None:
+    def send(self, address: str, text: str, headers: Mapping[str, str]) -> None:
         from twilio.base.exceptions import TwilioException, TwilioRestException
 
         try:
@@ -95,6 +99,70 @@ class SmsSender:
         return shorten(body, fits, ellipsis="...") or body
 
 
+class EmailSender:
+    """Sends by SMTP from the support address (address: the user's e-mail address).
+
+    The row's headers thread the mail (Message-ID, In-Reply-To, References, the
+    subject with the case number) and mark an automatic one (Auto-Submitted). One
+    connection per mail: mails are few, and a dropped connection then costs nothing."""
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        security: str,
+        user: str | None,
+        password: str | None,
+        from_address: str,
+        timeout: float = 30.0,
+    ) -> None:
+        self.host, self.port, self.security = host, port, security
+        self.user, self.password = user, password
+        self.from_address, self.timeout = from_address, timeout
+
+    def send(self, address: str, text: str, headers: Mapping[str, str]) -> None:
+        mail = self.compose(address, text, headers)
+        try:
+            with self._connect() as smtp:
+                if self.user and self.password is not None:
+                    smtp.login(self.user, self.password)
+                smtp.send_message(mail)
+        except smtplib.SMTPRecipientsRefused as exc:  # this address will not take it
+            raise SendFailed("smtp: recipient refused", permanent=True) from exc
+        except smtplib.SMTPResponseException as exc:
+            # 5xx: refused for good (550 no such user, 554 rejected); 4xx: later
+            permanent = 500 <= exc.smtp_code < 600 and exc.smtp_code != 530
+            raise SendFailed(f"smtp {exc.smtp_code}", permanent=permanent) from exc
+        except (smtplib.SMTPException, OSError) as exc:  # network, timeout, TLS: later
+            raise SendFailed(f"smtp: {type(exc).__name__}") from exc
+
+    def compose(self, address: str, text: str, headers: Mapping[str, str]) -> EmailMessage:
+        """The mail as it is sent: plain UTF-8 text, our address as sender."""
+        from email.utils import formataddr, formatdate
+
+        mail = EmailMessage()
+        mail["From"] = formataddr(("Biometria VIOL 3 support", self.from_address))
+        mail["To"] = address
+        mail["Date"] = formatdate(usegmt=True)
+        for name in ("Subject", "Message-ID", "In-Reply-To", "References", "Auto-Submitted"):
+            if headers.get(name):
+                mail[name] = headers[name]
+        mail.set_content(text)
+        return mail
+
+    def _connect(self) -> smtplib.SMTP:
+        import ssl
+
+        if self.security == "ssl":
+            context = ssl.create_default_context()
+            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        if self.security == "starttls":
+            smtp.starttls(context=ssl.create_default_context())
+        return smtp
+
+
 def configured_senders(settings: Settings) -> dict[str, Sender]:
     """A sender for every channel whose credentials are set."""
     senders: dict[str, Sender] = {}
@@ -107,5 +175,15 @@ def configured_senders(settings: Settings) -> dict[str, Sender]:
             settings.twilio_auth_token.get_secret_value(),
             settings.twilio_from_number,
             settings.twilio_api_url,
+        )
+    if settings.mail_address and settings.smtp_host:
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+        senders["email"] = EmailSender(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            security=settings.smtp_security,
+            user=settings.smtp_user,
+            password=password,
+            from_address=settings.mail_address,
         )
     return senders

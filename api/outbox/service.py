@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from api.conversations.models import Conversation
 from api.database import utcnow
+from api.mail.service import outgoing_headers
 from api.outbox.models import OutboxMessage, OutboxStatus
 
 
@@ -44,11 +45,13 @@ def enqueue(
     kind: str,
     key: str,
     sealed_text: str | None = None,
+    case: int | None = None,
 ) -> OutboxMessage | None:
     """Queue `text` for the conversation's channel, once per `key`; None where the
     channel does not push (the web chat fetches its messages itself). `text` is the
     stored, masked copy; `sealed_text`, if given, is what is sent (sealed with the
-    address key). The caller commits."""
+    address key). A mail gets its thread's headers, with the `case` number in the
+    subject; only an agent's words go without Auto-Submitted. The caller commits."""
     if conversation.reply_address is None:
         return None
     existing = db.scalars(select(OutboxMessage).where(OutboxMessage.key == key)).first()
@@ -63,6 +66,51 @@ def enqueue(
         kind=kind,
         text=text,
         sealed_text=sealed_text,
+        status=OutboxStatus.PENDING,
+        next_attempt_at=utcnow(),
+    )
+    try:
+        with db.begin_nested():
+            db.add(row)
+            if conversation.channel == "email":
+                row.headers, mail = outgoing_headers(
+                    db=db, conversation=conversation, case=case, automatic=kind != "agent"
+                )
+                db.flush()
+                mail.outbox_id = row.id
+    except IntegrityError:  # the same key enqueued at the same moment elsewhere
+        return db.scalars(select(OutboxMessage).where(OutboxMessage.key == key)).one()
+    return row
+
+
+def enqueue_to(
+    *,
+    db: Session,
+    conversation: Conversation,
+    channel: str,
+    recipient: str,
+    sealed_address: str,
+    text: str,
+    kind: str,
+    key: str,
+    headers: dict[str, str] | None = None,
+) -> OutboxMessage:
+    """Queue `text` for an explicit channel and address (sealed, as every outbox
+    address), once per `key`: for messages to people other than the conversation's
+    user, such as an alarm to a desk. The row still belongs to `conversation` (the
+    ticket's), so its delivery is traced to the case. The caller commits."""
+    existing = db.scalars(select(OutboxMessage).where(OutboxMessage.key == key)).first()
+    if existing:
+        return existing
+    row = OutboxMessage(
+        key=key,
+        conversation_id=conversation.id,
+        channel=channel,
+        recipient=recipient,
+        address=sealed_address,
+        kind=kind,
+        text=text,
+        headers=headers,
         status=OutboxStatus.PENDING,
         next_attempt_at=utcnow(),
     )

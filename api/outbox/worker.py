@@ -79,7 +79,7 @@ def _deliver(
         )
         return False
     try:
-        sender.send(address, text)
+        sender.send(address, text, row.headers or {})
     except SendFailed as exc:
         log.warning("outbox %s (%s) try %s failed: %s", row.id, row.channel, row.attempts, exc)
         service.mark_failed(

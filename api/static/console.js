@@ -40,6 +40,8 @@ const state = {
   revealed: new Map(), // message id -> clear text, for this ticket only
   features: {}, // name -> false when the server does not have it
   polling: false,
+  alerts: [], // the alarms shown, oldest first
+  alertsAfter: null, // the last alarm id seen; null: none asked for yet
 };
 
 // ---- small DOM helpers; server text only ever becomes text nodes ----
@@ -155,6 +157,7 @@ function applyTexts() {
     el.setAttribute(attr, t(key));
   }
   if (state.user) $("#who").textContent = t("loggedInAs", { name: state.user.name });
+  renderAlerts(true);
 }
 
 async function changeLanguage(lang) {
@@ -206,6 +209,9 @@ function logout(message) {
   state.user = null;
   session.clear();
   state.ticket = null;
+  state.alerts = [];
+  state.alertsAfter = null;
+  $("#alerts").replaceChildren();
   $("#who").hidden = $("#logout").hidden = $("#nav").hidden = true;
   show("login");
   notify(message || "", "info");
@@ -222,6 +228,7 @@ async function start(focus = false) {
   }
   probeFeatures(); // in the background: the queues come first
   route(focus);
+  pollAlerts().catch(quietFail);
 }
 
 // Optional parts of the server: a panel is shown only when its endpoint answers.
@@ -354,7 +361,7 @@ function ticketTable(tickets) {
   const rows = tickets.map((x) => h("tr", { class: isBreached(x) ? "breached-row" : null, "data-ticket": x.id },
     h("td", {}, h("a", { href: `#/ticket/${x.id}`, "data-focus-key": `ticket-${x.id}` }, t("ticketNumber", { id: x.id }))),
     h("td", {}, h("span", { class: `prio p${x.priority}` }, t("priorityShort", { p: x.priority }))),
-    h("td", { class: "desc" }, x.description),
+    h("td", { class: "desc" }, ...(x.subject ? [h("strong", {}, x.subject), " "] : []), x.description),
     h("td", {}, label("status_", x.status)),
     h("td", {}, `${label("channel_", x.channel)} · ${x.language}`),
     h("td", {}, formatTime(x.created_at)),
@@ -420,6 +427,8 @@ function buildTicketView(id) {
   part.order = h("section", { class: "panel", "aria-labelledby": "order-title", hidden: true },
     h("h3", { id: "order-title" }, t("orderTitle")), h("dl", { class: "meta order" }));
   part.events = h("ol", { class: "events" });
+  part.files = h("section", { class: "panel", "aria-labelledby": "files-title", hidden: true },
+    h("h3", { id: "files-title" }, t("filesTitle")), h("ul", { class: "files" }));
   part.reply = textForm("reply", "replyLabel", "sendReply", (text) => act("reply", { text }, "replySent"));
   part.note = textForm("note", "noteLabel", "addNote", (text) => act("notes", { text }, "noteAdded"));
   part.suggestions = h("section", { class: "panel", "aria-labelledby": "sugg-title", hidden: true },
@@ -430,7 +439,7 @@ function buildTicketView(id) {
   part.draftBox = h("section", { class: "panel", "aria-labelledby": "draft-title", hidden: true },
     h("h3", { id: "draft-title" }, t("draftTitle")), h("p", { class: "muted" }, t("draftHelp")), part.draft);
   $("#ticket-body").replaceChildren(
-    part.meta, part.order, part.actions,
+    part.meta, part.order, part.files, part.actions,
     h("div", { class: "columns" },
       h("div", { class: "conversation" },
         h("h3", { id: "conv-title" }, t("conversation")), part.transcript,
@@ -448,6 +457,37 @@ function buildTicketView(id) {
           h("h3", { id: "prio-title" }, t("priorityTitle")), part.priority),
         part.draftBox)));
   loadSuggestions(id);
+  loadFiles(id);
+}
+
+// The files the user sent. A download needs the agent's token, which a plain link
+// cannot carry: the file is fetched, then saved under its name.
+async function loadFiles(id) {
+  let data;
+  try {
+    data = await api(`/api/v1/tickets/${id}/attachments`);
+  } catch {
+    return; // the ticket view says what went wrong; the files can wait
+  }
+  if (state.ticket?.id !== undefined && state.ticket.id !== id) return;
+  const files = data.attachments || [];
+  part.files.hidden = files.length === 0;
+  part.files.querySelector("ul").replaceChildren(...files.map((f) =>
+    h("li", {}, h("button", { type: "button", class: "link", onclick: () => saveFile(id, f) },
+      t("downloadFile", { name: f.filename })), ` (${f.content_type}, ${Math.ceil(f.size / 1024)} kB)`)));
+}
+
+async function saveFile(id, file) {
+  const res = await fetch(`/api/v1/tickets/${id}/attachments/${file.id}`, {
+    headers: { Authorization: `Bearer ${state.user.token}` },
+  }).catch(() => null);
+  if (!res?.ok) return notify(t("errorNetwork"), "error");
+  const url = URL.createObjectURL(await res.blob());
+  const a = h("a", { href: url, download: file.filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(url);
 }
 
 function textForm(name, labelKey, buttonKey, submit) {
@@ -592,6 +632,7 @@ function renderTicket(data, force = false) {
       ` (${formatTime(data.due_at)})`),
     ...row("language", t(`language_${data.language}`)),
     ...row("channel", label("channel_", data.channel)),
+    ...(data.subject ? row("subject", data.subject) : []),
     ...row("contact", data.contact || "–"),
     ...row("created", formatTime(data.created_at)),
     ...row("billable", data.billable ? t("yes") : t("no")));
@@ -861,11 +902,70 @@ function columnChart(title, items) {
   return chartFigure(title, items, drawing);
 }
 
+// ---- alerts: alarms on the tickets of the agent's queues (a breach, a new priority 1) ----
+// Polled with the rest; each stays until dismissed, and a dismissed one stays
+// away for the session. Only new alerts are added to the page, so a screen
+// reader announces each one once (role="alert").
+const dismissedAlerts = {
+  get() { try { return new Set(JSON.parse(sessionStorage.getItem(PREFIX + "dismissed") || "[]")); } catch { return new Set(); } },
+  add(id) {
+    const ids = [...this.get(), id].slice(-200);
+    try { sessionStorage.setItem(PREFIX + "dismissed", JSON.stringify(ids)); } catch { /* not kept */ }
+  },
+};
+
+async function pollAlerts() {
+  if (!state.user || state.features.alerts === false) return;
+  const after = state.alertsAfter;
+  let data;
+  try {
+    data = await api(after == null ? "/api/v1/alerts" : `/api/v1/alerts?after=${after}`);
+  } catch (err) {
+    if (isMissing(err)) { state.features.alerts = false; return; }
+    throw err;
+  }
+  if (!state.user || state.alertsAfter !== after) return; // logged out, or answered already
+  state.alertsAfter = data.last_id;
+  const gone = dismissedAlerts.get();
+  const fresh = (data.alerts || []).filter((a) => !gone.has(a.id) && !state.alerts.some((x) => x.id === a.id));
+  state.alerts.push(...fresh);
+  $("#alerts").append(...fresh.map(alertBox));
+}
+
+// All of them again (a change of language); otherwise only new ones are added.
+function renderAlerts(all = false) {
+  if (all) replaceKeepingFocus($("#alerts"), ...state.alerts.map(alertBox));
+}
+
+function alertBox(a) {
+  const text = t(`alert_${a.kind}`, {
+    id: a.ticket_id, queue: queueName(a.queue), p: a.priority, due: formatTime(a.due_at),
+  });
+  return h("div", { class: `alert ${a.kind}`, role: "alert", "data-alert": a.id },
+    h("p", {}, text),
+    h("a", { href: `#/ticket/${a.ticket_id}`, "data-focus-key": `alert-open-${a.id}` },
+      t("alertOpen", { id: a.ticket_id })),
+    h("button", {
+      type: "button", class: "secondary small", "data-focus-key": `alert-dismiss-${a.id}`,
+      "aria-label": t("alertDismissNamed", { id: a.ticket_id }), onclick: () => dismissAlert(a.id),
+    }, t("alertDismiss")));
+}
+
+function dismissAlert(id) {
+  dismissedAlerts.add(id);
+  state.alerts = state.alerts.filter((a) => a.id !== id);
+  $(`#alerts [data-alert="${id}"]`)?.remove();
+  // The button had the focus: it goes to the next alarm, or back to the page.
+  const next = $("#alerts .alert button");
+  (next || $("#main")).focus();
+}
+
 // ---- polling: the queues every 5 s while the tab is visible; the open ticket too ----
 async function poll() {
   if (document.hidden || !state.user || state.polling) return;
   state.polling = true;
   try {
+    await pollAlerts();
     if (state.view === "queues") await refreshQueues();
     if (state.view === "ticket" && state.ticket) await refreshTicket();
   } catch (err) {

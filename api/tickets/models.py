@@ -34,6 +34,8 @@ class Ticket(Base):
     language: Mapped[str] = mapped_column(String(2))
     channel: Mapped[str] = mapped_column(String(16))
     description: Mapped[str] = mapped_column(Text)  # masked like every stored text
+    # The subject of the mail that opened it (e-mail cases only), masked.
+    subject: Mapped[str | None] = mapped_column(String(300))
     # How to reach the user: the one field that may hold a phone number or an
     # e-mail address in clear text, because the agent needs it.
     contact: Mapped[str | None] = mapped_column(String(256))

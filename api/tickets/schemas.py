@@ -20,6 +20,7 @@ class TicketSummary(BaseModel):
     language: str
     channel: str
     description: str
+    subject: str | None  # e-mail cases: the mail's subject
     billable: bool
     created_at: datetime
     due_at: datetime

@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 
 from api.addresses import AddressUnreadable, seal, unseal
 from api.agents.models import Agent, AgentRole
+from api.alarms.models import AlarmKind
+from api.alarms.service import raise_alarm
 from api.conversations.models import Conversation, ConversationState, Message, MessageStatus
 from api.database import utcnow
 from api.errors import DomainError
@@ -244,6 +246,9 @@ def open_ticket(
     conversation.state = ConversationState.HUMAN
     _audit(db, ticket, "opened", actor="bot", queue=ticket.queue, priority=ticket.priority)
     try:
+        if ticket.priority == 1:  # the queue is told at once, not when it falls due
+            db.flush()  # the ticket's id keys its alarm
+            raise_alarm(db=db, ticket=ticket, kind=AlarmKind.PRIORITY1, now=now)
         db.commit()
     except IntegrityError:  # the same hand-off arrived twice at once
         db.rollback()
@@ -341,8 +346,15 @@ def change_priority(
     return ticket
 
 
+def delivery_failed(*, db: Session, ticket: Ticket, outbox_id: int, reason: str) -> None:
+    """A message to the user did not arrive (a bounce): on the ticket, for its agent."""
+    _audit(db, ticket, "delivery_failed", actor="system", outbox_id=outbox_id, reason=reason)
+    db.commit()
+
+
 def escalate_breached(*, db: Session, now: datetime | None = None) -> list[Ticket]:
-    """Mark every unresolved ticket past its due time as escalated (once each)."""
+    """Mark every unresolved ticket past its due time as escalated (once each), and
+    raise the alarm that tells its queue (api/alarms)."""
     now = now or utcnow()
     pending = db.scalars(
         select(Ticket).where(
@@ -355,6 +367,7 @@ def escalate_breached(*, db: Session, now: datetime | None = None) -> list[Ticke
     for ticket in escalated:
         ticket.escalated_at = now
         _audit(db, ticket, "escalated", actor="system", due_at=ticket.due_at.isoformat())
+        raise_alarm(db=db, ticket=ticket, kind=AlarmKind.BREACH, now=now)
     db.commit()
     return escalated
 
@@ -410,6 +423,7 @@ def _say(
         sealed_text=sealed_original,
         kind=author,
         key=f"message-{message.id}",
+        case=ticket.id,
     )
     return message
 

@@ -80,6 +80,13 @@ def markdown_lines(text: str, link: Callable[[str, str], str]) -> list[Line]:
     return lines
 
 
+def plain_line(line: Line) -> str:
+    """A line as plain text: an item with its number or a dash, anything else as it is."""
+    if line.kind == "item":
+        return f"{line.number or '-'} {line.text}"
+    return line.text
+
+
 def inline(text: str, link: Callable[[str, str], str]) -> str:
     """`text` with links rendered by `link` and bold, italics and code marks removed."""
     text = _LINK.sub(lambda m: link(m.group(1).strip(), _bare(m.group(2))), text)

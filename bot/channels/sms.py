@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from bot.channels.plain import Line, in_language, load_data, markdown_lines, per_language, shorten
+from bot.channels.plain import (
+    in_language,
+    load_data,
+    markdown_lines,
+    per_language,
+    plain_line,
+    shorten,
+)
 from bot.language import SUPPORTED, detect
 
 Encoding = Literal["GSM-7", "UCS-2"]
@@ -148,13 +155,7 @@ def sms_text(text: str, language: str, max_segments: int = 3, more_url: str | No
 def plain_sms(text: str) -> str:
     """`text` without Markdown or typographic characters that force UCS-2, one line per line."""
     lines = markdown_lines(_substitute(text), _link)
-    return "\n".join(_sms_line(line) for line in lines if line.kind != "blank")
-
-
-def _sms_line(line: Line) -> str:
-    if line.kind == "item":
-        return f"{line.number or '-'} {line.text}"
-    return line.text
+    return "\n".join(plain_line(line) for line in lines if line.kind != "blank")
 
 
 def _link(label: str, url: str) -> str:

@@ -32,6 +32,7 @@ def test_every_text_exists_in_every_language_and_fills_in() -> None:
                 "ticket": 7,
                 "handling": "H",
                 "agent": "Anna",
+                "files": "kvitto.exe",
             }
             text = reply(key, language, **params)
             assert "{" not in text, key

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,10 +16,14 @@ from sqlalchemy.orm import Session
 
 from api.agents.models import Agent, AgentRole
 from api.agents.service import create_agent
+from api.attachments.service import Incoming, keep
+from api.conversations.models import Conversation, Message, MessageStatus
 from api.tickets.models import Ticket
 from api.tickets.service import queue_listing
 from bot.triage.training import QUEUES
-from tests.conftest import Stack
+from tests.api.channels.test_email import PNG
+from tests.api.desk import ticket_on
+from tests.conftest import Stack, unique
 from tests.e2e import test_widget as widget
 from tests.e2e.conftest import fresh
 
@@ -155,3 +160,98 @@ def test_an_agent_claims_and_answers_in_the_console_and_the_user_sees_it(
     # At tablet width nothing spills sideways, and nothing came from another site.
     assert console.evaluate("document.documentElement.scrollWidth") <= 768
     assert {f"{u.scheme}://{u.netloc}" for u in map(urlsplit, requested)} == {stack.api}
+
+
+def test_an_agent_of_the_queue_sees_a_priority_1_alarm_appear_without_reloading(
+    console: Page, stack: Stack, db: Session
+) -> None:
+    username = unique("e2e-alarm")
+    create_agent(
+        db=db,
+        username=username,
+        display_name="Pekka Larm",
+        password=f"pw-{username}",
+        role=AgentRole.AGENT,
+        queues=["integration"],
+    )
+    console.goto(f"{stack.api}/console")
+    console.get_by_label("Användarnamn").fill(username)
+    console.get_by_label("Lösenord").fill(f"pw-{username}")
+    console.get_by_role("button", name="Logga in").click()
+    expect(console.get_by_role("heading", name="Köer", exact=True)).to_be_focused()
+    console.evaluate("window.sameDocument = true")  # gone if the page were reloaded
+
+    # A new priority-1 ticket in another queue, then one in the agent's queue.
+    conversation = Conversation(channel="web", sender=unique("alarm-user"), language="sv")
+    db.add(conversation)
+    db.commit()
+    elsewhere = ticket_on(db, conversation, queue="driver", priority=1, key=unique("p1"))
+    ticket = ticket_on(db, conversation, queue="integration", priority=1, key=unique("p1"))
+
+    alert = console.get_by_role("alert").filter(has_text=f"nytt ärende {ticket.id}")
+    expect(alert).to_be_visible(timeout=30_000)  # the console polls every 5 s
+    expect(alert).to_contain_text("Prio 1: nytt ärende")
+    expect(alert).to_contain_text("Integration")
+    assert console.evaluate("window.sameDocument") is True
+    others = console.get_by_role("alert").filter(has_text=f"ärende {elsewhere.id} ")
+    expect(others).to_have_count(0)  # it came in the same answer, had it been shown
+
+    alert.get_by_role("link", name=f"Öppna ärende {ticket.id}").click()
+    expect(console.get_by_role("heading", name=f"Ärende {ticket.id}", exact=True)).to_be_visible()
+    alert.get_by_role("button", name=f"Stäng larmet om ärende {ticket.id}").click()
+    expect(alert).to_have_count(0)
+
+
+def test_an_email_case_shows_its_subject_and_the_file_the_user_sent(
+    console: Page, stack: Stack, db: Session
+) -> None:
+    username = unique("e2e-mail")
+    create_agent(
+        db=db,
+        username=username,
+        display_name="Maja Post",
+        password=f"pw-{username}",
+        role=AgentRole.AGENT,
+        queues=["measurement"],
+    )
+    conversation = Conversation(channel="email", sender=unique("mail-user"), language="sv")
+    db.add(conversation)
+    db.commit()
+    message = Message(
+        conversation=conversation,
+        author="user",
+        text="Vikten på kvittot är fel, se bilden.",
+        language="sv",
+        status=MessageStatus.FOR_AGENT,
+    )
+    db.add(message)
+    db.commit()
+    ticket = ticket_on(db, conversation, queue="measurement", key=unique("mail"))
+    ticket.subject = "Fel vikt på kvittot"
+    files = keep(
+        db=db,
+        folder=stack.attachments,
+        conversation_id=conversation.id,
+        message_id=message.id,
+        files=[Incoming("kvitto.png", "image/png", PNG)],
+    )
+    files.kept[0].ticket_id = ticket.id
+    db.commit()
+
+    console.goto(f"{stack.api}/console")
+    console.get_by_label("Användarnamn").fill(username)
+    console.get_by_label("Lösenord").fill(f"pw-{username}")
+    console.get_by_role("button", name="Logga in").click()
+    console.goto(f"{stack.api}/console#/queues/measurement")
+    row = console.get_by_role("row").filter(has_text=f"Ärende {ticket.id}")
+    expect(row).to_contain_text("Fel vikt på kvittot")
+    expect(row).to_contain_text("E-post")
+    row.get_by_role("link", name=f"Ärende {ticket.id}").click()
+    subject = console.locator("dl.meta div").filter(has_text="Ämne")
+    expect(subject).to_contain_text("Fel vikt på kvittot")
+    download_button = console.get_by_role("button", name="Ladda ner kvitto.png")
+    with console.expect_download() as started:
+        download_button.click()
+    download = started.value
+    assert download.suggested_filename == "kvitto.png"
+    assert Path(download.path()).read_bytes() == PNG

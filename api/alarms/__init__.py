@@ -1,0 +1,1 @@
+"""Alarms: telling a queue's people at once when a ticket cannot wait."""
