@@ -11,8 +11,6 @@ import re
 import threading
 from collections.abc import Iterator
 from datetime import datetime
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -30,14 +28,13 @@ from api.config import Settings
 from api.conversations.models import Conversation
 from api.main import create_app
 from api.outbox.models import OutboxMessage
-from api.outbox.senders import configured_senders
-from api.outbox.worker import deliver_due
 from api.tickets.models import AuditEvent
 from api.tickets.watch import check_once
 from bot.replies import support_facts
 from bot.triage.training import QUEUES
 from stack.mailserver import MailServer, running_mailserver
 from tests.api.desk import logged_in, ticket_on
+from tests.api.mailboxes import body, deliver, received
 from tests.fakes import FakeProvider, fake_provider
 
 pytestmark = pytest.mark.timeout(180)
@@ -85,26 +82,6 @@ def _conversation(db: Session, sender: str = "alarm-user") -> Conversation:
     return conversation
 
 
-def _deliver(factory: sessionmaker[Session], settings: Settings) -> int:
-    return deliver_due(
-        factory=factory,
-        senders=configured_senders(settings),
-        settings=settings,
-        secret=address_secret(settings),
-    )
-
-
-def _received(mail: MailServer, address: str, count: int) -> list[EmailMessage]:
-    raw = mail.wait_for_messages(address, count)
-    return [message_from_bytes(r, policy=policy.default) for r in raw]
-
-
-def _body(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain",))
-    assert part is not None
-    return str(part.get_content())
-
-
 def _alarmed(db: Session, ticket_id: int) -> list[AuditEvent]:
     db.rollback()  # a fresh read: the check wrote in its own session
     query = select(AuditEvent).where(
@@ -129,16 +106,16 @@ def test_a_breach_alarm_arrives_in_the_queues_mailbox_with_a_link_to_the_ticket(
         ticket_id = ticket.id
     assert check_once(factory, desk_settings) == 1  # long past its due time
     assert check_once(factory, desk_settings) == 0
-    assert _deliver(factory, desk_settings) == 1  # the desk's mail; no SMS for priority 3
+    assert deliver(factory, desk_settings) == 1  # the desk's mail; no SMS for priority 3
 
     address = desk_settings.alarm_emails["measurement"]
-    [alarm] = _received(mail, address, 1)
+    [alarm] = received(mail, address, 1)
     assert alarm["Subject"] == (f"[VIOL 3] Larm: ärende {ticket_id} har passerat sin svarstid")
     assert alarm["Auto-Submitted"] == "auto-generated"
-    body = _body(alarm)
-    assert "Mätningssupport" in body and "Prioritet: 3" in body
-    assert "070-123 45 67" not in body  # the masked description only
-    link = re.search(r"https://viol3\.example\.se/\S+", body)
+    text = body(alarm)
+    assert "Mätningssupport" in text and "Prioritet: 3" in text
+    assert "070-123 45 67" not in text  # the masked description only
+    link = re.search(r"https://viol3\.example\.se/\S+", text)
     assert link is not None
     parts = urlsplit(link.group(0))
     assert parts.fragment == f"/ticket/{ticket_id}"  # the console's route to the ticket
@@ -187,10 +164,10 @@ def test_a_new_priority_1_ticket_alarms_once_however_often_opened_and_checked(
         rows = db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "alarm")).all()
         assert [r.key for r in rows] == [f"alarm-priority1-{ticket_id}-email"]
         assert len(_alarmed(db, ticket_id)) == 1
-    assert _deliver(factory, desk_settings) == 1
-    [alarm] = _received(mail, desk_settings.alarm_emails["measurement"], 1)
+    assert deliver(factory, desk_settings) == 1
+    [alarm] = received(mail, desk_settings.alarm_emails["measurement"], 1)
     assert alarm["Subject"] == f"[VIOL 3] Prio 1: nytt ärende {ticket_id}"
-    assert _deliver(factory, desk_settings) == 0
+    assert deliver(factory, desk_settings) == 0
 
 
 @pytest.fixture
@@ -227,7 +204,7 @@ def test_priority_1_outside_office_hours_also_texts_the_on_call_number(
         ticket = ticket_on(db, _conversation(db), queue="driver", priority=1, now=moment)
         ticket_id = ticket.id
         tell_pending(db=db, settings=settings, secret=address_secret(settings), now=moment)
-    _deliver(factory, settings)  # the desk's mail fails here: no SMTP is configured
+    deliver(factory, settings)  # the desk's mail fails here: no SMTP is configured
     sent = twilio.sent("Messages.json")
     if not texted:
         assert sent == []

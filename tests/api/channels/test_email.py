@@ -12,7 +12,6 @@ import smtplib
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
@@ -23,18 +22,16 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.addresses import address_secret
 from api.channels.email_reader import connect, read_unread
 from api.channels.models import InboundReceipt
 from api.config import Settings
 from api.conversations.models import Message
 from api.outbox.models import OutboxMessage, OutboxStatus
-from api.outbox.senders import configured_senders
-from api.outbox.worker import deliver_due
 from api.tickets.models import AuditEvent, Ticket
 from stack.mailserver import MailServer, running_mailserver
 from stack.processes import MAIN_PYTHON, ROOT
 from tests.api.desk import logged_in
+from tests.api.mailboxes import body, deliver, received
 from tests.conftest import wait_until
 
 pytestmark = pytest.mark.timeout(180)
@@ -136,26 +133,6 @@ def _read(mail: MailServer, settings: Settings, factory: sessionmaker[Session], 
         client.logout()
 
 
-def _deliver(factory: sessionmaker[Session], settings: Settings) -> int:
-    return deliver_due(
-        factory=factory,
-        senders=configured_senders(settings),
-        settings=settings,
-        secret=address_secret(settings),
-    )
-
-
-def _received(mail: MailServer, address: str, count: int) -> list[EmailMessage]:
-    raw = mail.wait_for_messages(address, count)
-    return [message_from_bytes(r, policy=policy.default) for r in raw]  # type: ignore[misc]
-
-
-def _body(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain",))
-    assert part is not None
-    return str(part.get_content())
-
-
 def _tickets(factory: sessionmaker[Session]) -> list[Ticket]:
     with factory() as db:
         return list(db.scalars(select(Ticket).order_by(Ticket.id)))
@@ -196,14 +173,14 @@ def test_a_plain_question_gets_the_answer_by_mail_with_a_way_to_a_person(
 ) -> None:
     asked = _send(mail, desk.anna, desk.support, subject, f"Hej,\n\n{question}\n\nAnna")
     _read(mail, settings, factory, 1)
-    assert _deliver(factory, settings) == 1
-    (answer,) = _received(mail, desk.anna, 1)
+    assert deliver(factory, settings) == 1
+    (answer,) = received(mail, desk.anna, 1)
     assert parseaddr(str(answer["From"]))[1] == desk.support
     assert answer["In-Reply-To"] == asked and asked in str(answer["References"])
     assert answer["Auto-Submitted"] == "auto-replied"  # no robot answers it back
     assert str(answer["Subject"]) == f"Re: {subject}"
-    body = _body(answer)
-    assert person in body and "010-228 59 00" in body
+    text = body(answer)
+    assert person in text and "010-228 59 00" in text
     assert _tickets(factory) == []  # answered, nobody needs to read it
 
 
@@ -250,9 +227,9 @@ def test_anything_else_opens_a_case_at_once_and_the_user_is_told_its_number(
     _read(mail, settings, factory, 1)
     (ticket,) = _tickets(factory)
     assert ticket.language == language and ticket.contact == desk.matti
-    _deliver(factory, settings)
-    (ack,) = _received(mail, desk.matti, 1)
-    assert said.format(n=ticket.id) in _body(ack)
+    deliver(factory, settings)
+    (ack,) = received(mail, desk.matti, 1)
+    assert said.format(n=ticket.id) in body(ack)
     assert tag.format(n=ticket.id) in str(ack["Subject"])
     assert ack["Auto-Submitted"] == "auto-replied"
 
@@ -268,17 +245,17 @@ def test_an_agents_reply_arrives_in_the_thread_and_the_users_answer_joins_the_ca
     first = _send(mail, desk.anna, desk.support, "Fel pris", CASES[0][2])
     _read(mail, settings, factory, 1)
     (ticket,) = _tickets(factory)
-    _deliver(factory, settings)
-    (ack,) = _received(mail, desk.anna, 1)
+    deliver(factory, settings)
+    (ack,) = received(mail, desk.anna, 1)
 
     agent = logged_in(client, db, "eva", queues=[ticket.queue])
     words = "Hej Anna! Priset är rättat. Ring mig på 070-123 45 67 om något ser fel ut."
     base = f"/api/v1/tickets/{ticket.id}"
     assert client.post(f"{base}/claim", headers=agent).status_code == 200
     assert client.post(f"{base}/reply", json={"text": words}, headers=agent).status_code == 200
-    _deliver(factory, settings)
-    _, answer = _received(mail, desk.anna, 2)
-    assert _body(answer).strip() == words  # as the agent wrote it: the number unmasked
+    deliver(factory, settings)
+    _, answer = received(mail, desk.anna, 2)
+    assert body(answer).strip() == words  # as the agent wrote it: the number unmasked
     assert answer["Auto-Submitted"] is None  # a person wrote it
     assert answer["In-Reply-To"] == first
     assert str(ack["Message-ID"]) in str(answer["References"]).split()
@@ -348,7 +325,7 @@ def test_a_bounce_for_an_agents_reply_shows_on_the_case_as_failed(
     base = f"/api/v1/tickets/{ticket.id}"
     client.post(f"{base}/claim", headers=agent)
     client.post(f"{base}/reply", json={"text": "Priset är rättat."}, headers=agent)
-    _deliver(factory, settings)  # the acknowledgement and the reply: both bounce
+    deliver(factory, settings)  # the acknowledgement and the reply: both bounce
 
     _read(mail, settings, factory, 3)  # the mail and the two bounces
     with factory() as session:
@@ -416,9 +393,9 @@ def test_attachments_are_kept_for_the_queues_agents_and_a_disguised_program_is_r
     transcript = client.get(f"/api/v1/tickets/{ticket.id}", headers=agent).json()["transcript"]
     assert not any("PNG" in line["text"] or "MZ" in line["text"] for line in transcript)
 
-    _deliver(factory, settings)
-    (ack,) = _received(mail, desk.anna, 1)
-    assert "faktura.pdf" in _body(ack)  # the user learns which file did not arrive
+    deliver(factory, settings)
+    (ack,) = received(mail, desk.anna, 1)
+    assert "faktura.pdf" in body(ack)  # the user learns which file did not arrive
 
 
 def test_the_resolution_notice_reaches_the_user_by_mail_in_their_language(
@@ -436,9 +413,9 @@ def test_the_resolution_notice_reaches_the_user_by_mail_in_their_language(
     base = f"/api/v1/tickets/{ticket.id}"
     client.post(f"{base}/claim", headers=agent)
     assert client.post(f"{base}/resolve", headers=agent).status_code == 200
-    _deliver(factory, settings)
-    _, notice = _received(mail, desk.matti, 2)
-    assert f"Tapaus {ticket.id} on nyt ratkaistu" in _body(notice)
+    deliver(factory, settings)
+    _, notice = received(mail, desk.matti, 2)
+    assert f"Tapaus {ticket.id} on nyt ratkaistu" in body(notice)
     assert f"[Tiketti {ticket.id}]" in str(notice["Subject"])
 
 
@@ -449,7 +426,7 @@ def test_one_address_gets_a_few_automatic_mails_an_hour_at_most(
     for i in range(limit + 2):
         _send(mail, desk.anna, desk.support, f"Fråga {i}", QUESTIONS[0][2])
     _read(mail, settings, factory, limit + 2)
-    _deliver(factory, settings)
+    deliver(factory, settings)
     with factory() as session:
         assert len(session.scalars(select(OutboxMessage)).all()) == limit
 
@@ -531,8 +508,8 @@ def test_killing_the_reader_loses_no_mail_and_answers_none_twice(
     assert len(said) <= count + 1  # short can have been stored twice
     with factory() as db:
         assert len(db.scalars(select(OutboxMessage)).all()) == count  # one answer each
-    _deliver(factory, settings)
-    assert len(_received(mail, desk.matti, count)) == count
+    deliver(factory, settings)
+    assert len(received(mail, desk.matti, count)) == count
 
 
 def test_a_reply_to_a_resolved_case_reopens_it_and_a_new_mail_opens_a_new_one(
@@ -550,8 +527,8 @@ def test_a_reply_to_a_resolved_case_reopens_it_and_a_new_mail_opens_a_new_one(
     base = f"/api/v1/tickets/{ticket.id}"
     client.post(f"{base}/claim", headers=agent)
     client.post(f"{base}/resolve", headers=agent)
-    _deliver(factory, settings)
-    _, resolved = _received(mail, desk.anna, 2)
+    deliver(factory, settings)
+    _, resolved = received(mail, desk.anna, 2)
 
     _send(
         mail,
@@ -565,9 +542,9 @@ def test_a_reply_to_a_resolved_case_reopens_it_and_a_new_mail_opens_a_new_one(
     db.expire_all()
     assert [t.id for t in _tickets(factory)] == [ticket.id]
     assert client.get(base, headers=agent).json()["status"] == "open"  # back in its queue
-    _deliver(factory, settings)
-    _, _, reopened = _received(mail, desk.anna, 3)
-    assert f"Ärende {ticket.id} är öppnat igen" in _body(reopened)
+    deliver(factory, settings)
+    _, _, reopened = received(mail, desk.anna, 3)
+    assert f"Ärende {ticket.id} är öppnat igen" in body(reopened)
 
     client.post(f"{base}/claim", headers=agent)
     client.post(f"{base}/resolve", headers=agent)
