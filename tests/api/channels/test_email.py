@@ -398,6 +398,26 @@ def test_attachments_are_kept_for_the_queues_agents_and_a_disguised_program_is_r
     assert "faktura.pdf" in body(ack)  # the user learns which file did not arrive
 
 
+def _claimed_case(
+    mail: MailServer,
+    settings: Settings,
+    factory: sessionmaker[Session],
+    client: TestClient,
+    db: Session,
+    sender: str,
+    case: tuple[str, ...],
+) -> tuple[Ticket, dict[str, str]]:
+    """A case opened by `sender`'s mail (one of CASES), claimed by an agent of its
+    queue; the ticket and the agent's headers."""
+    assert settings.mail_address
+    _send(mail, sender, settings.mail_address, case[1], case[2])
+    _read(mail, settings, factory, 1)
+    (ticket,) = _tickets(factory)
+    agent = logged_in(client, db, "eva", queues=[ticket.queue])
+    assert client.post(f"/api/v1/tickets/{ticket.id}/claim", headers=agent).status_code == 200
+    return ticket, agent
+
+
 def test_the_resolution_notice_reaches_the_user_by_mail_in_their_language(
     mail: MailServer,
     settings: Settings,
@@ -406,12 +426,8 @@ def test_the_resolution_notice_reaches_the_user_by_mail_in_their_language(
     db: Session,
     desk: Desk,
 ) -> None:
-    _send(mail, desk.matti, desk.support, CASES[2][1], CASES[2][2])
-    _read(mail, settings, factory, 1)
-    (ticket,) = _tickets(factory)
-    agent = logged_in(client, db, "eva", queues=[ticket.queue])
+    ticket, agent = _claimed_case(mail, settings, factory, client, db, desk.matti, CASES[2])
     base = f"/api/v1/tickets/{ticket.id}"
-    client.post(f"{base}/claim", headers=agent)
     assert client.post(f"{base}/resolve", headers=agent).status_code == 200
     deliver(factory, settings)
     _, notice = received(mail, desk.matti, 2)
@@ -520,12 +536,8 @@ def test_a_reply_to_a_resolved_case_reopens_it_and_a_new_mail_opens_a_new_one(
     db: Session,
     desk: Desk,
 ) -> None:
-    _send(mail, desk.anna, desk.support, CASES[0][1], CASES[0][2])
-    _read(mail, settings, factory, 1)
-    (ticket,) = _tickets(factory)
-    agent = logged_in(client, db, "eva", queues=[ticket.queue])
+    ticket, agent = _claimed_case(mail, settings, factory, client, db, desk.anna, CASES[0])
     base = f"/api/v1/tickets/{ticket.id}"
-    client.post(f"{base}/claim", headers=agent)
     client.post(f"{base}/resolve", headers=agent)
     deliver(factory, settings)
     _, resolved = received(mail, desk.anna, 2)
