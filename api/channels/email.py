@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from api.addresses import address_secret, pseudonym, seal
 from api.attachments.service import Incoming, keep
 from api.channels.base import Channel, Inbound, Turn
-from api.channels.models import InboundReceipt
+from api.channels.receipts import delivered_before, first_delivery
 from api.channels.turn import arrival, record_message
 from api.config import Settings
 from api.conversations.models import Conversation, Message, MessageStatus
@@ -129,19 +129,12 @@ def mail_key(mail: IncomingMail, raw: bytes) -> str:
 def already_read(db: Session, key: str) -> bool:
     """Whether the mail with `key` was answered in full before (the reader died after
     answering and before marking it read in the mailbox)."""
-    found = db.scalars(
-        select(InboundReceipt.id).where(
-            InboundReceipt.channel == CHANNEL, InboundReceipt.external_id == key
-        )
-    ).first()
-    return found is not None
+    return delivered_before(db=db, channel=CHANNEL, external_id=key)
 
 
 def mark_read(db: Session, key: str) -> None:
     """The mail is answered in full: reading it again changes nothing."""
-    if not already_read(db, key):
-        db.add(InboundReceipt(channel=CHANNEL, external_id=key))
-        db.commit()
+    first_delivery(db=db, channel=CHANNEL, external_id=key)
 
 
 def record_bounce(*, db: Session, message_id: str) -> OutboxMessage | None:

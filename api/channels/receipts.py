@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,3 +18,11 @@ def first_delivery(*, db: Session, channel: str, external_id: str) -> bool:
         db.rollback()
         return False
     return True
+
+
+def delivered_before(*, db: Session, channel: str, external_id: str) -> bool:
+    """Whether `external_id` has a receipt on `channel` already (without writing one)."""
+    query = select(InboundReceipt.id).where(
+        InboundReceipt.channel == channel, InboundReceipt.external_id == external_id
+    )
+    return db.scalars(query).first() is not None

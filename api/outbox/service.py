@@ -12,6 +12,7 @@ moment, after the provider's answer and before the commit, could repeat one.)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -54,9 +55,6 @@ def enqueue(
     subject; only an agent's words go without Auto-Submitted. The caller commits."""
     if conversation.reply_address is None:
         return None
-    existing = db.scalars(select(OutboxMessage).where(OutboxMessage.key == key)).first()
-    if existing:
-        return existing
     row = OutboxMessage(
         key=key,
         conversation_id=conversation.id,
@@ -69,18 +67,15 @@ def enqueue(
         status=OutboxStatus.PENDING,
         next_attempt_at=utcnow(),
     )
-    try:
-        with db.begin_nested():
-            db.add(row)
-            if conversation.channel == "email":
-                row.headers, mail = outgoing_headers(
-                    db=db, conversation=conversation, case=case, automatic=kind != "agent"
-                )
-                db.flush()
-                mail.outbox_id = row.id
-    except IntegrityError:  # the same key enqueued at the same moment elsewhere
-        return db.scalars(select(OutboxMessage).where(OutboxMessage.key == key)).one()
-    return row
+
+    def thread(row: OutboxMessage) -> None:
+        row.headers, mail = outgoing_headers(
+            db=db, conversation=conversation, case=case, automatic=kind != "agent"
+        )
+        db.flush()
+        mail.outbox_id = row.id
+
+    return _add_once(db, row, then=thread if conversation.channel == "email" else None)
 
 
 def enqueue_to(
@@ -99,9 +94,6 @@ def enqueue_to(
     address), once per `key`: for messages to people other than the conversation's
     user, such as an alarm to a desk. The row still belongs to `conversation` (the
     ticket's), so its delivery is traced to the case. The caller commits."""
-    existing = db.scalars(select(OutboxMessage).where(OutboxMessage.key == key)).first()
-    if existing:
-        return existing
     row = OutboxMessage(
         key=key,
         conversation_id=conversation.id,
@@ -114,11 +106,24 @@ def enqueue_to(
         status=OutboxStatus.PENDING,
         next_attempt_at=utcnow(),
     )
+    return _add_once(db, row)
+
+
+def _add_once(
+    db: Session, row: OutboxMessage, then: Callable[[OutboxMessage], None] | None = None
+) -> OutboxMessage:
+    """`row`, added unless a row with its key is there already (then that one);
+    `then` completes it in the same savepoint."""
+    existing = db.scalars(select(OutboxMessage).where(OutboxMessage.key == row.key)).first()
+    if existing:
+        return existing
     try:
         with db.begin_nested():
             db.add(row)
+            if then is not None:
+                then(row)
     except IntegrityError:  # the same key enqueued at the same moment elsewhere
-        return db.scalars(select(OutboxMessage).where(OutboxMessage.key == key)).one()
+        return db.scalars(select(OutboxMessage).where(OutboxMessage.key == row.key)).one()
     return row
 
 
