@@ -14,6 +14,7 @@ Everything listens on 127.0.0.1 and is stopped and deleted afterwards.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import os
 import pwd
@@ -26,7 +27,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage, Message
@@ -42,7 +43,6 @@ from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 from imapclient import IMAPClient
 
 from stack.debian import installed
-from stack.processes import free_port
 
 HOST = "127.0.0.1"
 DOVECOT_LIBEXEC = Path("/usr/lib/dovecot")  # where Debian puts imap, lmtp and the rest
@@ -275,9 +275,10 @@ def _wait_until_answers(
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     while True:
         if dovecot.poll() is not None:
-            raise MailServerUnavailable(
-                f"dovecot exited ({dovecot.returncode}): {_dovecot_said(root)}"
-            )
+            said = _dovecot_said(root)
+            if "Address already in use" in said:
+                raise _PortTaken(f"dovecot: {said}")
+            raise MailServerUnavailable(f"dovecot exited ({dovecot.returncode}): {said}")
         if (
             _greets(imap_port, b"* OK")
             and _greets(lmtp_port, b"220")
@@ -456,15 +457,52 @@ class _Relay:
         _deliver(self.lmtp_port, "", bounce_to, report.as_bytes(policy=SMTP))
 
 
+def _distinct_free_ports(count: int) -> list[int]:
+    """`count` different ports nothing listens on now (held open together while they
+    are picked, so that no two are the same)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind((HOST, 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+class _PortTaken(MailServerUnavailable):
+    """A port picked as free was taken by another process before the server bound it."""
+
+
+START_ATTEMPTS = 3
+
+
 @contextmanager
 def running_mailserver(mailboxes: dict[str, str]) -> Iterator[MailServer]:
-    """A started server with these mailboxes (address -> password), all empty."""
+    """A started server with these mailboxes (address -> password), all empty. A port
+    taken between picking it and binding it (another process can win that race) is
+    picked again, a few times."""
     binary = install()
     if os.geteuid() != 0:
         raise MailServerUnavailable("dovecot's master process must be started as root")
     served = _normalised(mailboxes)
+    for attempt in range(1, START_ATTEMPTS + 1):
+        with ExitStack() as running:
+            try:
+                server = running.enter_context(_started(binary, served))
+            except _PortTaken as taken:
+                if attempt == START_ATTEMPTS:
+                    raise
+                log.info("mail server port taken (%s); picking others", taken)
+                continue
+            yield server
+            return
+
+
+@contextmanager
+def _started(binary: Path, served: dict[str, str]) -> Iterator[MailServer]:
     user = pwd.getpwnam(MAIL_USER)
-    imap_port, lmtp_port, smtp_port = free_port(), free_port(), free_port()
+    imap_port, lmtp_port, smtp_port = _distinct_free_ports(3)
     root = Path(tempfile.mkdtemp(prefix="viol3-mail-"))
     try:
         _prepare(root, _dovecot_config(root, imap_port, lmtp_port, user), served, user)
@@ -482,7 +520,12 @@ def running_mailserver(mailboxes: dict[str, str]) -> Iterator[MailServer]:
                 authenticator=_Authenticator(served),
                 auth_require_tls=False,  # loopback only, and no TLS here at all
             )
-            controller.start()
+            try:
+                controller.start()
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise _PortTaken(f"SMTP port {smtp_port}") from exc
+                raise
             try:
                 _wait_until_answers(dovecot, root, imap_port, lmtp_port, smtp_port)
                 yield MailServer(HOST, imap_port, smtp_port, served)

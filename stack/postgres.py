@@ -47,7 +47,6 @@ def _as_postgres(command: list[str]) -> list[str]:
 def running_postgres(database: str = "viol3_test") -> Iterator[str]:
     """A started server with an empty `database`; yields its SQLAlchemy URL."""
     binaries = install()
-    port = free_port()
     root = Path(tempfile.mkdtemp(prefix="viol3-pg-"))
     data, sockets = root / "data", root / "run"
     sockets.mkdir()
@@ -74,6 +73,7 @@ def running_postgres(database: str = "viol3_test") -> Iterator[str]:
             check=True,
             capture_output=True,
         )
+        port = free_port()  # picked just before the start: initdb takes seconds
         subprocess.run(
             _as_postgres(
                 [

@@ -6,6 +6,7 @@ and IMAP IDLE."""
 from __future__ import annotations
 
 import smtplib
+import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from email import message_from_bytes
@@ -18,6 +19,7 @@ from typing import cast
 import pytest
 from imapclient import IMAPClient
 
+from stack import mailserver
 from stack.mailserver import MailNotArrived, MailServer, running_mailserver
 
 SUPPORT = "support@viol3.test"
@@ -199,3 +201,31 @@ def test_a_wait_past_its_deadline_says_what_did_arrive(mail: MailServer) -> None
     _arrivals(mail, QUIET, 0)
     with pytest.raises(MailNotArrived, match=r"2 message.*1 arrived.*Ensam i lådan"):
         mail.wait_for_messages(QUIET, 2, timeout=0)
+
+
+@pytest.mark.parametrize("taken", ["imap", "smtp"])
+def test_a_port_taken_before_the_server_binds_it_is_picked_again(
+    monkeypatch: pytest.MonkeyPatch, taken: str
+) -> None:
+    # Another process wins the race between picking a free port and binding it:
+    # the first ports offered include one that something already listens on.
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        busy = squatter.getsockname()[1]
+        real = mailserver._distinct_free_ports
+        offered: list[list[int]] = []
+
+        def ports(count: int) -> list[int]:
+            picked = real(count)
+            if not offered:
+                picked[0 if taken == "imap" else 2] = busy  # imap, lmtp, smtp
+            offered.append(picked)
+            return picked
+
+        monkeypatch.setattr(mailserver, "_distinct_free_ports", ports)
+        with running_mailserver({SUPPORT: "support-secret"}) as server:
+            assert len(offered) == 2
+            assert busy not in (server.imap_port, server.smtp_port)
+            with server.imap(SUPPORT) as client:
+                assert client.select_folder("INBOX")[b"EXISTS"] == 0
