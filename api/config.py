@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # A user who needs a person again within this time after their case was
     # resolved gets the same case reopened instead of a new one.
     reopen_window_hours: float = 168.0
+    # An agent may undo a resolve for this long; the user is told the case is
+    # resolved only after it (0: at once, and no undo).
+    resolve_undo_seconds: float = Field(default=30.0, ge=0)
 
     # How often overdue tickets are looked for (and escalated once each), and
     # the alarms raised since are put in the outbox (api/alarms).

@@ -94,6 +94,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "VIOL3_OUTBOX_POLL_SECONDS": "0.2",
             "VIOL3_ACTIONS_TOKEN": ACTIONS_TOKEN,
             "VIOL3_ATTACHMENTS_DIR": str(attachments),
+            # Short, so that tests waiting for a resolve notice wait little, and long
+            # enough for the console's undo to be clicked.
+            "VIOL3_RESOLVE_UNDO_SECONDS": "6",
         }
         with (
             running(ports, database_url=url, env=env) as services,

@@ -8,6 +8,7 @@ import api.alarms.models
 import api.attachments.models
 import api.channels.models
 import api.conversations.models
+import api.insights.models
 import api.knowledge.models
 import api.mail.models
 import api.outbox.models

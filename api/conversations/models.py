@@ -75,6 +75,8 @@ class Message(Base):
     # The text before masking, sealed with the address key (api/addresses.py),
     # when masking changed it; an agent opens it with an audited click.
     sealed_original: Mapped[str | None] = mapped_column(Text)
+    # On an agent's reply: who wrote it (the user sees their name).
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 

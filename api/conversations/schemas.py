@@ -81,15 +81,20 @@ class ChatResponse(BaseModel):
 
 
 class ConversationMessage(BaseModel):
-    """A message the user has not seen yet (an agent's reply, for instance)."""
+    """A message of the conversation as its user sees it (an agent's reply, for instance)."""
 
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    author: str
+    author: str = Field(description="user, bot, system (the gateway's own answer), agent or notice")
     text: str
     language: str
     created_at: datetime
+    agent_name: str | None = Field(
+        default=None,
+        description="The display name of the agent who wrote it (agent replies only; "
+        "none when it cannot be told, and the chat then names the role)",
+    )
 
 
 class MessagePage(BaseModel):

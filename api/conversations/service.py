@@ -238,13 +238,15 @@ def messages_after(
     after: int,
     authors: tuple[str, ...] = ("agent", "notice"),
 ) -> list[Message]:
-    """Messages by `authors` in `conversation` with an id above `after`."""
+    """Messages by `authors` in `conversation` with an id above `after`, once they are
+    due (a resolve's notice waits while the resolve can be undone: api/tickets)."""
     query = (
         select(Message)
         .where(
             Message.conversation_id == conversation.id,
             Message.id > after,
             Message.author.in_(authors),
+            Message.created_at <= utcnow(),
         )
         .order_by(Message.id)
     )

@@ -129,4 +129,4 @@ def _raise_priority(ticket: Ticket, result: Triage) -> None:
     user says now may make it more urgent than it was."""
     if result.priority < ticket.priority:
         ticket.priority = result.priority
-        ticket.triage_reasons = [*ticket.triage_reasons, *result.reasons]
+        ticket.triage_reasons = [*ticket.triage_reasons, *result.stored_reasons]

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.queues.schemas import Texts
 
 
 class UnansweredQuestion(BaseModel):
+    id: str = Field(description="Stable: the same question keeps its id")
     text: str  # the latest wording, masked
     language: str
     count: int
     last_seen: datetime
+
+
+class UnansweredDismissed(BaseModel):
+    """An entry that is no longer listed."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str = Field(validation_alias="key")
+    text: str
+    dismissed_by: str
+    dismissed_at: datetime
+    draft_id: int | None  # the article draft it was turned into, if any
 
 
 class UnansweredPage(BaseModel):
@@ -38,10 +53,12 @@ class SlaSummary(BaseModel):
 
 class TopicCount(BaseModel):
     topic: str
+    titles: Texts  # the topic's article title in each language
     count: int
 
 
 class UnansweredCount(BaseModel):
+    id: str  # as in /insights/unanswered
     text: str
     count: int
 

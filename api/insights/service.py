@@ -7,15 +7,24 @@ it was opened. Days are UTC days.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+import yaml
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
+from api.agents.models import Agent
+from api.config import ROOT
 from api.conversations.models import Conversation, Message
 from api.database import utcnow
+from api.errors import DomainError
+from api.insights.models import UnansweredDismissal
 from api.insights.schemas import (
     Dashboard,
     DayCount,
@@ -24,16 +33,48 @@ from api.insights.schemas import (
     TopicCount,
     UnansweredCount,
 )
+from api.knowledge.models import KnowledgeDraft
+from api.knowledge.service import new_draft
+from api.queues.schemas import Texts
 from api.tickets.models import Ticket, TicketStatus
+from bot.knowledge.articles import load_articles
 from bot.knowledge.text import folded
+from bot.language import SUPPORTED
+from bot.redaction import EMAIL_MASK, HETU_MASK, PHONE_MASK, PNR_MASK
 
 TOP = 10
+QUESTION_ID_CHARS = 16
+# At most this many words beside a phone number or e-mail address, and it is
+# contact details ("Anna Berg, nå mig på [telefon]"), not a question.
+CONTACT_WORDS = 6
+_MASKS = (PHONE_MASK, EMAIL_MASK, PNR_MASK, HETU_MASK)
+_WORD = re.compile(r"[^\W\d_]+")
+# What the assistant does with a message that can go unanswered; any other turn
+# decision (an answer, small talk, a cancelled form) is not a question left open.
+_QUESTION_DECISIONS = ("no_answer", "handoff")
+_DOMAIN = ROOT / "domain.yml"
+EVER = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class QuestionNotFound(DomainError):
+    status_code = 404
+    code = "question_not_found"
+    message = "No unanswered question with that id."
+
+
+class QuestionDismissed(DomainError):
+    """The entry was dismissed, or turned into a draft, already."""
+
+    status_code = 409
+    code = "question_dismissed"
+    message = "This question has been dismissed or turned into a draft already."
 
 
 @dataclass
 class QuestionGroup:
     """User messages the assistant could not answer, with the same normalised text."""
 
+    id: str
     text: str
     language: str
     count: int
@@ -45,24 +86,153 @@ def normalised(text: str) -> str:
     return " ".join(folded(text).split()).strip(" ?!.,;:")
 
 
-def unanswered(*, db: Session, since: datetime, limit: int) -> list[QuestionGroup]:
-    """The questions the assistant had no answer to since `since`, most frequent first."""
-    query = (
-        select(Message.text, Message.language, Message.created_at)
-        .where(Message.author == "user", Message.unanswered, Message.created_at >= since)
-        .order_by(Message.created_at, Message.id)
+def question_id(text: str) -> str:
+    """The entry's stable id: the same normalised text, the same id."""
+    return hashlib.sha256(normalised(text).encode()).hexdigest()[:QUESTION_ID_CHARS]
+
+
+def is_contact_details(text: str) -> bool:
+    """Mostly a name and a phone number or e-mail address (masked, as stored)."""
+    if not any(mask in text for mask in _MASKS):
+        return False
+    rest = text
+    for mask in _MASKS:
+        rest = rest.replace(mask, " ")
+    return not rest.rstrip().endswith("?") and len(_WORD.findall(rest)) <= CONTACT_WORDS
+
+
+@cache
+def form_questions() -> frozenset[str]:
+    """What the hand-off form asks (the `utter_ask_*` responses of domain.yml, every
+    language), normalised: a message answering one of them is a form answer."""
+    if not _DOMAIN.exists():
+        return frozenset()
+    responses = yaml.safe_load(_DOMAIN.read_text(encoding="utf-8")).get("responses") or {}
+    return frozenset(
+        normalised(str(variant.get("text", "")))
+        for name, variants in responses.items()
+        if name.startswith("utter_ask_")
+        for variant in variants or []
     )
+
+
+def unanswered(
+    *, db: Session, since: datetime, limit: int | None, dismissed: bool = False
+) -> list[QuestionGroup]:
+    """The questions the assistant had no answer to since `since`, most frequent first:
+    not form answers (what the user typed while the hand-off form asked, or while
+    their case was open), not contact details, and (unless `dismissed`) not the
+    entries an admin has dismissed."""
+    gone = set() if dismissed else set(db.scalars(select(UnansweredDismissal.key)))
     groups: dict[str, QuestionGroup] = {}
-    for text, language, created_at in db.execute(query):
-        key = normalised(text)
+    for text, language, created_at, asked in db.execute(_question_rows(since)):
+        if is_contact_details(text) or (asked and normalised(asked) in form_questions()):
+            continue
+        key = question_id(text)
+        if key in gone:
+            continue
         group = groups.get(key)
         if group is None:
-            groups[key] = QuestionGroup(text, language, 1, created_at)
+            groups[key] = QuestionGroup(key, text, language, 1, created_at)
         else:  # later rows are newer: keep the latest wording
             group.text, group.language, group.last_seen = text, language, created_at
             group.count += 1
     ranked = sorted(groups.values(), key=lambda g: (-g.count, -g.last_seen.timestamp()))
     return ranked[:limit]
+
+
+def _question_rows(since: datetime) -> Select[str, str, datetime, str | None]:
+    """Unanswered user messages, oldest first, with what the assistant said just before."""
+    earlier = aliased(Message)
+    asked = (
+        select(earlier.text)
+        .where(
+            earlier.conversation_id == Message.conversation_id,
+            earlier.id < Message.id,
+            earlier.author == "bot",
+        )
+        .order_by(earlier.id.desc())
+        .limit(1)
+        .correlate(Message)
+        .scalar_subquery()
+    )
+    case_open = exists().where(
+        Ticket.conversation_id == Message.conversation_id,
+        Ticket.created_at < Message.created_at,
+        or_(Ticket.resolved_at.is_(None), Ticket.resolved_at > Message.created_at),
+    )
+    return (
+        select(Message.text, Message.language, Message.created_at, asked)
+        .where(
+            Message.author == "user",
+            Message.unanswered,
+            Message.created_at >= since,
+            or_(Message.decision.is_(None), Message.decision.in_(_QUESTION_DECISIONS)),
+            ~case_open,
+        )
+        .order_by(Message.created_at, Message.id)
+    )
+
+
+def find_question(*, db: Session, key: str) -> QuestionGroup:
+    """The entry with id `key`, over all time, dismissed or not (QuestionNotFound)."""
+    found = unanswered(db=db, since=EVER, limit=None, dismissed=True)
+    group = next((g for g in found if g.id == key), None)
+    if group is None:
+        raise QuestionNotFound
+    return group
+
+
+def dismiss(*, db: Session, key: str, admin: Agent) -> UnansweredDismissal:
+    """No longer list the entry (dismissing it twice is the first dismissal)."""
+    existing = _dismissal(db, key)
+    if existing is not None:
+        return existing
+    group = find_question(db=db, key=key)
+    return _dismissed(db, group, admin, draft_id=None)
+
+
+def draft_from(
+    *, db: Session, key: str, admin: Agent, language: str, title: str, answer: str
+) -> KnowledgeDraft:
+    """An article draft with the entry's question and the admin's answer (no ticket),
+    proposed like any other; the entry is no longer listed."""
+    if _dismissal(db, key) is not None:
+        raise QuestionDismissed
+    group = find_question(db=db, key=key)
+    draft = new_draft(
+        db=db, agent=admin, language=language, title=title, question=group.text, answer=answer
+    )
+    _dismissed(db, group, admin, draft_id=draft.id)
+    return draft
+
+
+def _dismissal(db: Session, key: str) -> UnansweredDismissal | None:
+    query = select(UnansweredDismissal).where(UnansweredDismissal.key == key)
+    return db.scalars(query).first()
+
+
+def _dismissed(
+    db: Session, group: QuestionGroup, admin: Agent, draft_id: int | None
+) -> UnansweredDismissal:
+    row = UnansweredDismissal(
+        key=group.id,
+        text=group.text,
+        language=group.language,
+        dismissed_by=admin.username,
+        draft_id=draft_id,
+    )
+    try:
+        with db.begin_nested():
+            db.add(row)
+    except IntegrityError:  # dismissed at the same moment by another admin
+        if draft_id is not None:
+            raise QuestionDismissed from None
+        existing = _dismissal(db, group.id)
+        assert existing is not None
+        return existing
+    db.commit()
+    return row
 
 
 def dashboard(
@@ -88,7 +258,7 @@ def dashboard(
         sla=_sla(db, tickets, now),
         top_topics=_top_topics(db, since),
         top_unanswered=[
-            UnansweredCount(text=g.text, count=g.count)
+            UnansweredCount(id=g.id, text=g.text, count=g.count)
             for g in unanswered(db=db, since=since, limit=TOP)
         ],
     )
@@ -156,4 +326,12 @@ def _top_topics(db: Session, since: datetime) -> list[TopicCount]:
         .order_by(count.desc(), Message.topic)
         .limit(TOP)
     )
-    return [TopicCount(topic=t, count=n) for t, n in rows if t is not None]
+    return [TopicCount(topic=t, titles=topic_titles(t), count=n) for t, n in rows if t is not None]
+
+
+def topic_titles(topic: str) -> Texts:
+    """The topic's article title in each language (another language's where an article
+    exists in some only, a learned FAQ for instance)."""
+    titles = {a.language: a.title for a in load_articles() if a.topic == topic}
+    fallback = next(iter(titles.values()), topic)
+    return Texts(**{lang: titles.get(lang, fallback) for lang in SUPPORTED})

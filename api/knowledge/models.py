@@ -21,7 +21,8 @@ class KnowledgeDraft(Base):
     __tablename__ = "knowledge_drafts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    # The resolved ticket it came from; None for a draft from an unanswered question.
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
     language: Mapped[str] = mapped_column(String(2))
     # Masked like every stored text.
     title: Mapped[str] = mapped_column(String(120))

@@ -37,7 +37,7 @@ class DraftRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    ticket_id: int
+    ticket_id: int | None  # None: from an unanswered question (api/insights)
     language: str
     title: str
     question: str
@@ -50,6 +50,16 @@ class DraftRead(BaseModel):
     decided_at: datetime | None
     topic: str | None  # the article's topic id, once approved
     path: str | None  # the article file, relative to the knowledge directory
+
+
+class QuestionDraftCreate(BaseModel):
+    """An article draft for an unanswered question: its text is the question."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    language: Lang
+    title: str = Field(min_length=1, max_length=120, pattern=r"^[^\x00]*$")
+    answer: str = Field(min_length=1, max_length=2000, pattern=r"^[^\x00]*$")
 
 
 class DraftPage(BaseModel):

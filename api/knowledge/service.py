@@ -1,7 +1,8 @@
 """Suggested answers for tickets, and the drafts that grow the knowledge base.
 
-An agent proposes a question and its answer from a resolved ticket; an admin
-approves it and it becomes a normal article file,
+An agent proposes a question and its answer from a resolved ticket (or an admin
+answers a question the assistant could not, api/insights); an admin approves it
+and it becomes a normal article file,
 `<knowledge_dir>/articles/<lang>/faq_<slug>.md` (knowledge/FORMAT.md), with a
 learned topic id (bot/knowledge/articles.py, LEARNED_PREFIX). This process's
 search index is rebuilt on its next use; the action server, which answers the
@@ -114,8 +115,33 @@ def propose(
     ticket = get_ticket(db=db, ticket_id=ticket_id, agent=agent)  # not outside their queues
     if ticket.status != TicketStatus.RESOLVED:
         raise TicketNotResolved
-    draft = KnowledgeDraft(
+    draft = new_draft(
+        db=db,
+        agent=agent,
+        language=language,
+        title=title,
+        question=question,
+        answer=answer,
         ticket_id=ticket.id,
+    )
+    db.commit()
+    return draft
+
+
+def new_draft(
+    *,
+    db: Session,
+    agent: Agent,
+    language: str,
+    title: str,
+    question: str,
+    answer: str,
+    ticket_id: int | None = None,
+) -> KnowledgeDraft:
+    """A proposed draft, masked: from a ticket, or (`ticket_id` None) from a question
+    the assistant could not answer (api/insights). The caller commits."""
+    draft = KnowledgeDraft(
+        ticket_id=ticket_id,
         language=language,
         title=redact(title),
         question=redact(question),
@@ -124,7 +150,7 @@ def propose(
         proposed_by=agent.username,
     )
     db.add(draft)
-    db.commit()
+    db.flush()
     return draft
 
 

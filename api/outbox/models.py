@@ -16,6 +16,7 @@ class OutboxStatus(StrEnum):
     SENDING = "sending"  # a sender has it, until `lease_until`
     SENT = "sent"
     FAILED = "failed"  # gave up after the last try, or the address is unusable
+    WITHDRAWN = "withdrawn"  # taken back before it was due (an undone resolve's notice)
 
 
 class OutboxMessage(Base):
@@ -40,6 +41,8 @@ class OutboxMessage(Base):
         String(16), default=OutboxStatus.PENDING, index=True
     )
     attempts: Mapped[int] = mapped_column(default=0)
+    # Not sent before this (a first try may wait: a resolve's notice, while it can
+    # still be undone), and after a failed try not before the next one is due.
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(512))

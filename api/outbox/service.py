@@ -47,12 +47,14 @@ def enqueue(
     key: str,
     sealed_text: str | None = None,
     case: int | None = None,
+    not_before: datetime | None = None,
 ) -> OutboxMessage | None:
     """Queue `text` for the conversation's channel, once per `key`; None where the
     channel does not push (the web chat fetches its messages itself). `text` is the
     stored, masked copy; `sealed_text`, if given, is what is sent (sealed with the
     address key). A mail gets its thread's headers, with the `case` number in the
-    subject; only an agent's words go without Auto-Submitted. The caller commits."""
+    subject; only an agent's words go without Auto-Submitted. Nothing is sent before
+    `not_before` (if given; `withdraw` takes it back until then). The caller commits."""
     if conversation.reply_address is None:
         return None
     row = OutboxMessage(
@@ -65,7 +67,7 @@ def enqueue(
         text=text,
         sealed_text=sealed_text,
         status=OutboxStatus.PENDING,
-        next_attempt_at=utcnow(),
+        next_attempt_at=not_before or utcnow(),
     )
 
     def thread(row: OutboxMessage) -> None:
@@ -125,6 +127,25 @@ def _add_once(
     except IntegrityError:  # the same key enqueued at the same moment elsewhere
         return db.scalars(select(OutboxMessage).where(OutboxMessage.key == row.key)).one()
     return row
+
+
+def withdraw(*, db: Session, key: str) -> bool:
+    """Take back the message queued under `key` before any sender has it: True if it
+    will never be sent (or none was queued), False if it is being or has been sent.
+    The caller commits."""
+    taken_back = db.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.key == key,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.attempts == 0,
+        )
+        .values(status=OutboxStatus.WITHDRAWN)
+    )
+    if taken_back.rowcount == 1:  # type: ignore[attr-defined]
+        return True
+    row = db.scalars(select(OutboxMessage).where(OutboxMessage.key == key)).first()
+    return row is None or row.status == OutboxStatus.WITHDRAWN
 
 
 def record_sent(

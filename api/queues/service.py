@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from api.errors import DomainError
-from api.queues.schemas import QueueOverview, QueueState
+from api.queues.schemas import QueueOverview, QueueState, Texts
 from bot.hours import office_hours, queue_is_always_open
 from bot.knowledge.facts import load
+from bot.language import SUPPORTED
 from bot.triage.training import QUEUES
 
 
@@ -40,6 +41,7 @@ def overview(*, now: datetime, language: str) -> QueueOverview:
             QueueState(
                 id=area["queue"],
                 name=area["name"][language],
+                names=Texts(**{lang: area["name"][lang] for lang in SUPPORTED}),
                 open_now=open_now,
                 always_open=always,
                 next_opening=None if open_now else hours.next_opening(now),

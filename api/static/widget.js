@@ -2,7 +2,10 @@
 // viol3-assist chat widget. A host page adds
 //   <script src="https://<api-host>/widget.js" data-lang="sv" defer></script>
 // and gets a launcher button and a chat panel. Plain ES2020, no build step;
-// everything it loads comes from the origin this script was loaded from.
+// everything it loads comes from the origin this script was loaded from: its
+// styles (shared/base.css, widget.css), texts (i18n.json) and the helpers it
+// shares with the agent console (shared/dom.js, shared/linkify.js), which this
+// classic script imports as modules across origins (the API answers CORS).
 (() => {
   if (window.viol3Widget) return; // the tag twice on a page still gives one chat
   window.viol3Widget = true;
@@ -20,9 +23,13 @@
   // panel is open, rarely while it is closed (the launcher then shows a badge).
   const POLL_OPEN_MS = 3000;
   const POLL_CLOSED_MS = 15000;
-  const LINK_RE = /\bhttps?:\/\/[^\s<>"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/gi;
+  // On a screen this narrow the panel is full-screen (widget.css), so it is modal.
+  const FULL_SCREEN = window.matchMedia("(max-width: 480px)");
 
-  // Keys live in the host page's storage, so they carry the widget's prefix.
+  // Keys live in the host page's storage (so per origin), and carry the widget's
+  // prefix: the sender id and its conversation token, the language picked, and
+  // whether a person has the case. The messages themselves stay on the server,
+  // which gives them back to the token's holder after a reload (loadHistory).
   // localStorage throws when storage is blocked; the chat must work anyway.
   const store = {
     get(k) { try { return localStorage.getItem("viol3-widget." + k); } catch { return null; } },
@@ -73,84 +80,85 @@
     convToken = null;
     handedOff = false;
     lastSeenId = 0;
+    unread = 0;
     saveHandoff();
   }
   const refusedAsStranger = (res, data) => res?.status === 403 && data?.code === "conversation_token";
 
-  // Whether a person has the case, and the last of their messages shown, survive a reload.
+  // Whether a person has the case, the last message shown and how many replies are
+  // unread survive a reload.
   const saved = (() => {
     try { return JSON.parse(store.get("handoff")) || {}; } catch { return {}; }
   })();
   let handedOff = saved.active === true;
   let lastSeenId = Number.isInteger(saved.after) ? saved.after : 0;
+  let unread = Number.isInteger(saved.unread) ? saved.unread : 0;
   const saveHandoff = () =>
-    store.set("handoff", JSON.stringify({ active: handedOff, after: lastSeenId }));
+    store.set("handoff", JSON.stringify({ active: handedOff, after: lastSeenId, unread }));
 
   let texts = {};
   const t = (key, n) => String(texts[uiLang]?.[key] ?? texts.sv?.[key] ?? "").replace("{n}", n);
 
-  function h(tag, attrs = {}, ...children) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (typeof v === "function") el.addEventListener(k.replace(/^on/, ""), v);
-      else if (v === true) el.setAttribute(k, "");
-      else if (v !== false && v != null) el.setAttribute(k, v);
-    }
-    el.append(...children);
-    return el;
-  }
-
-  const SVG_NS = "http://www.w3.org/2000/svg";
-  function icon(path, paint) {
-    const svg = document.createElementNS(SVG_NS, "svg");
-    svg.setAttribute("class", `icon ${paint}`);
-    svg.setAttribute("viewBox", "0 0 24 24");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
-    const p = document.createElementNS(SVG_NS, "path");
-    p.setAttribute("d", path);
-    svg.append(p);
-    return svg;
-  }
+  // From shared/dom.js and shared/linkify.js, imported in start().
+  let h, svgIcon, linkified, paragraphs;
+  const icon = (path, paint) => svgIcon(path, `icon ${paint}`);
 
   // ---- the DOM, inside a shadow root so the host's CSS cannot reach it ----
   const host = document.createElement("viol3-chat");
   const root = host.attachShadow({ mode: "open" });
   const CHAT_ICON = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
+  const NEW_ICON = "M12 5v14M5 12h14";
+  const CLOSE_ICON = "M6 6l12 12M18 6L6 18";
   const ui = {};
-  ui.badge = h("span", { class: "badge", hidden: true },
-    h("span", { class: "sr-only", "data-i18n": "newReply" }));
-  ui.launcher = h("button",
-    { type: "button", class: "launcher", "aria-expanded": "false", "aria-controls": "panel" },
-    icon(CHAT_ICON, "fill"), h("span", { "data-i18n": "launcher" }), ui.badge);
-  ui.select = h("select", { id: "lang" });
-  ui.close = h("button", { type: "button", class: "close", "data-i18n-attr": "aria-label:close" },
-    icon("M6 6l12 12M18 6L6 18", "stroke"));
-  ui.log = h("div", {
-    class: "log", role: "log", "aria-live": "polite", tabindex: "0",
-    "data-i18n-attr": "aria-label:logLabel",
-  });
-  // No maxlength: it would cut a long paste silently. The counter warns, and the
-  // server's refusal says what to do, with the text still in the box.
-  ui.input = h("textarea", {
-    id: "input", rows: "2", "aria-describedby": "counter",
-    "data-i18n-attr": "placeholder:placeholder",
-  });
-  ui.send = h("button", { type: "submit", class: "send", "data-i18n": "send" });
-  ui.counter = h("p", { id: "counter", class: "counter", hidden: true });
-  ui.form = h("form", { class: "composer" },
-    h("label", { for: "input", class: "sr-only", "data-i18n": "inputLabel" }),
-    ui.input, ui.send, ui.counter);
-  ui.panel = h("section",
-    { id: "panel", class: "panel", role: "dialog", "aria-labelledby": "title", hidden: true },
-    h("header", { class: "top" },
-      h("h2", { id: "title", "data-i18n": "title" }),
-      h("label", { for: "lang", class: "sr-only", "data-i18n": "languageLabel" }),
-      ui.select, ui.close),
-    ui.log, ui.form);
+
+  function build() {
+    // The count is seen; screen readers hear it as words ("2 olästa svar").
+    ui.badgeCount = h("span", { "aria-hidden": "true" });
+    ui.badgeText = h("span", { class: "sr-only" });
+    ui.badge = h("span", { class: "badge", hidden: true }, ui.badgeCount, ui.badgeText);
+    ui.launcher = h("button",
+      { type: "button", class: "launcher", "aria-expanded": "false", "aria-controls": "panel" },
+      icon(CHAT_ICON, "fill"), h("span", { "data-i18n": "launcher" }), ui.badge);
+    // Says that a reply came while the panel (and so its log) is closed.
+    ui.announce = h("p", { class: "sr-only", role: "status" });
+    ui.select = h("select", { id: "lang" });
+    ui.restart = h("button", {
+      type: "button", class: "tool restart",
+      "data-i18n-attr": "aria-label:newConversation;title:newConversation",
+    }, icon(NEW_ICON, "stroke"));
+    ui.close = h("button", {
+      type: "button", class: "tool close", "data-i18n-attr": "aria-label:close;title:close",
+    }, icon(CLOSE_ICON, "stroke"));
+    ui.log = h("div", {
+      class: "log", role: "log", "aria-live": "polite", tabindex: "0",
+      "data-i18n-attr": "aria-label:logLabel",
+    });
+    // No maxlength: it would cut a long paste silently. The counter warns, and the
+    // server's refusal says what to do, with the text still in the box.
+    ui.input = h("textarea", {
+      id: "input", rows: "2", "aria-describedby": "hint counter",
+      "data-i18n-attr": "placeholder:placeholder",
+    });
+    ui.send = h("button", { type: "submit", class: "send", "data-i18n": "send" });
+    // A gentle word when Skicka is pressed with nothing written; a live region, so
+    // it is heard too, and always in the DOM so that it is heard the first time.
+    ui.hint = h("p", { id: "hint", class: "hint", role: "status" });
+    ui.counter = h("p", { id: "counter", class: "counter", hidden: true });
+    ui.form = h("form", { class: "composer" },
+      h("label", { for: "input", class: "sr-only", "data-i18n": "inputLabel" }),
+      ui.input, ui.send, ui.hint, ui.counter);
+    ui.panel = h("section",
+      { id: "panel", class: "panel", role: "dialog", "aria-labelledby": "title", hidden: true },
+      h("header", { class: "top" },
+        h("h2", { id: "title", "data-i18n": "title" }),
+        h("label", { for: "lang", class: "sr-only", "data-i18n": "languageLabel" }),
+        ui.select, ui.restart, ui.close),
+      ui.log, ui.form);
+  }
 
   const isOpen = () => !ui.panel.hidden;
 
+  let hintKey = null;
   function applyTexts() {
     ui.panel.lang = uiLang;
     ui.launcher.lang = uiLang;
@@ -160,10 +168,14 @@
       el.lang = uiLang;
     }
     for (const el of root.querySelectorAll("[data-i18n-attr]")) {
-      const [attr, key] = el.dataset.i18nAttr.split(":");
-      el.setAttribute(attr, t(key));
+      for (const pair of el.dataset.i18nAttr.split(";")) {
+        const [attr, key] = pair.split(":");
+        el.setAttribute(attr, t(key));
+      }
     }
+    if (hintKey) ui.hint.textContent = t(hintKey);
     updateCounter();
+    updateBadge();
   }
 
   function updateCounter() {
@@ -172,39 +184,74 @@
     ui.counter.textContent = left < 0 ? t("charsOver", -left) : t("charsLeft", left);
   }
 
-  // Text from the server is never parsed as HTML: only text nodes and <a> built here.
-  function appendLinkified(parent, text) {
-    let last = 0;
-    for (const m of text.matchAll(LINK_RE)) {
-      // Sentence punctuation right after a URL is not part of it.
-      const link = m[0].replace(/[.,;:!?)\]}'"»”]+$/, "");
-      parent.append(text.slice(last, m.index));
-      const a = h("a", {}, link);
-      if (/^https?:/i.test(link)) {
-        Object.assign(a, { href: link, target: "_blank", rel: "noopener noreferrer" });
-      } else {
-        a.href = "mailto:" + link;
-      }
-      parent.append(a);
-      last = m.index + link.length;
-    }
-    parent.append(text.slice(last));
+  // A live region speaks when its text changes: emptied first, the same words
+  // twice in a row are heard twice.
+  function speak(el, text, stillWanted = () => true) {
+    el.textContent = "";
+    setTimeout(() => { if (stillWanted()) el.textContent = text; }, 100);
   }
 
+  function showHint(key) {
+    hintKey = key;
+    speak(ui.hint, t(key), () => hintKey === key);
+  }
+
+  function clearHint() {
+    hintKey = null;
+    ui.hint.textContent = "";
+  }
+
+  // ---- unread replies while the panel is closed ----
+  function updateBadge() {
+    ui.badge.hidden = unread === 0;
+    ui.badgeCount.textContent = String(unread);
+    ui.badgeText.textContent = unread === 1 ? t("unreadOne") : t("unreadMany", unread);
+  }
+
+  function noteUnread() {
+    unread += 1;
+    updateBadge();
+    speak(ui.announce, t("newReply"));
+  }
+
+  // ---- the conversation ----
   const SPEAKER = { user: "you", bot: "assistant", agent: "agent", notice: "notice" };
 
-  function addBubble(who, text, lang, extraClass) {
+  // Screen readers hear who is speaking; sighted users see it from the side and
+  // colour, and an agent's reply names its agent (or their role) for everyone.
+  function speaker(who, agentName) {
+    const role = h("span", { "data-i18n": SPEAKER[who], lang: uiLang }, t(SPEAKER[who]));
+    if (who !== "agent") return [h("span", { class: "sr-only" }, role, ": ")];
+    const name = agentName ? [h("span", { class: "name" }, agentName), ", "] : [];
+    return [h("span", { class: "who" }, ...name, role), h("span", { class: "sr-only" }, ": ")];
+  }
+
+  // Text from the server is never parsed as HTML: only text nodes, links,
+  // paragraphs and lists built by shared/linkify.js. What the user typed keeps
+  // its own line breaks; answers show their paragraphs and lists.
+  function addBubble(who, text, lang, { extraClass, agentName } = {}) {
     const div = h("div", { class: `msg ${who}${extraClass ? " " + extraClass : ""}`, lang });
-    // Screen readers hear who is speaking; sighted users see it from the side and colour.
-    const speaker = h("span", { "data-i18n": SPEAKER[who], lang: uiLang }, t(SPEAKER[who]));
-    div.append(h("span", { class: "sr-only" }, speaker, ": "));
-    const body = h("span", { class: "text" });
-    appendLinkified(body, text);
-    div.append(body);
+    const body = h("div", { class: "text" }, who === "user" ? linkified(text) : paragraphs(text));
+    div.append(...speaker(who, agentName), body);
     ui.log.append(div);
     ui.log.scrollTop = ui.log.scrollHeight;
     return { div, body };
   }
+
+  // The welcome line is UI text, so it follows later language switches.
+  function addWelcome() {
+    addBubble("bot", t("welcome")).body.dataset.i18n = "welcome";
+  }
+
+  // A message stored on the server (history, or a person's reply while polling).
+  function showStored(m) {
+    // "system": the gateway's own answer (the assistant is down, the case waits).
+    const who = m.author === "system" ? "bot" : SPEAKER[m.author] ? m.author : "notice";
+    const agentName = typeof m.agent_name === "string" ? m.agent_name : null;
+    addBubble(who, m.text, asLang(m.language), { agentName });
+    lastSeenId = Math.max(lastSeenId, m.id);
+  }
+  const isStored = (m) => Number.isInteger(m?.id) && typeof m.text === "string" && m.text !== "";
 
   // Suggested answers ("Did you mean ...?"): choosing one sends it as the next message.
   function addChoices(bubble, buttons) {
@@ -242,6 +289,31 @@
     applyTexts();
   }
 
+  // After a reload or a return to the page, the conversation comes back from the
+  // server, for the token's holder only, while it is open (the server decides:
+  // see GET /api/v1/chat/messages?history=true). A closed one, or one the server
+  // does not know as this browser's, gives way to a new conversation.
+  async function loadHistory() {
+    if (!convToken) return;
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), 10000);
+    let res = null, data = null;
+    try {
+      const q = new URLSearchParams({ sender: SENDER, channel: "web", history: "true" });
+      res = await fetch(`${API}/api/v1/chat/messages?${q}`,
+        { headers: tokenHeader(), signal: ctrl.signal });
+      data = await res.json().catch(() => null);
+    } catch { /* offline: what is stored stays, the next poll tries again */ }
+    clearTimeout(timer);
+    const messages = Array.isArray(data?.messages) ? data.messages : null;
+    if (refusedAsStranger(res, data) || (res?.ok && messages && !messages.length)) {
+      startOver();
+    } else if (res?.ok && messages) {
+      messages.filter(isStored).forEach(showStored);
+    }
+    saveHandoff();
+  }
+
   // ---- a person's replies, live ----
   let pollTimer = null, polling = false;
   function schedulePoll(delay) {
@@ -260,10 +332,9 @@
       const data = await res.json().catch(() => null);
       if (refusedAsStranger(res, data)) startOver();
       for (const m of data?.messages || []) {
-        if (!Number.isInteger(m.id) || m.id <= lastSeenId || typeof m.text !== "string") continue;
-        lastSeenId = m.id;
-        addBubble(m.author === "agent" ? "agent" : "notice", m.text, asLang(m.language));
-        if (!isOpen()) ui.badge.hidden = false;
+        if (!isStored(m) || m.id <= lastSeenId) continue;
+        showStored(m);
+        if (!isOpen()) noteUnread();
       }
       saveHandoff();
     } catch { /* network down: try again at the next tick */ }
@@ -280,6 +351,7 @@
 
   // ---- sending ----
   let busy = false;
+  let restored = Promise.resolve(); // loadHistory(), from start()
 
   // The server's own message (already in the user's language) when it gives one.
   function errorText(res, data) {
@@ -292,10 +364,16 @@
 
   // `typed`: the text came from the input box, which gets it back if sending fails.
   async function send(text, { shown = text, typed = false } = {}) {
-    if (busy || !text.trim()) return;
+    if (busy) return;
+    if (!text.trim()) {
+      if (typed) showHint("emptyHint");
+      return;
+    }
+    clearHint();
     busy = true;
     ui.send.disabled = true;
     if (typed) { ui.input.value = ""; updateCounter(); }
+    await restored; // the earlier messages first, and the conversation they belong to
     const mine = addBubble("user", shown.trim());
     const typing = showTyping();
     const ctrl = new AbortController();
@@ -326,7 +404,7 @@
     } else {
       mine.div.remove();
       const error = errorText(res, data);
-      addBubble("bot", error.text, error.lang, "error");
+      addBubble("bot", error.text, error.lang, { extraClass: "error" });
       // Nothing typed is lost: the text goes back, before anything typed meanwhile.
       if (typed) ui.input.value = ui.input.value ? text + "\n" + ui.input.value : text;
       updateCounter();
@@ -346,11 +424,53 @@
     setHandedOff(Boolean(data.handoff));
   }
 
+  // "Ny konversation": this browser forgets the conversation (the server keeps it
+  // for the case) and starts a new one.
+  function newConversation() {
+    if (busy) return;
+    startOver();
+    schedulePoll();
+    ui.log.replaceChildren();
+    addWelcome();
+    applyTexts();
+    ui.input.value = "";
+    clearHint();
+    updateCounter();
+    ui.input.focus();
+  }
+
   // ---- opening and closing ----
+  // Full-screen, the panel is a modal dialog: Tab and Shift+Tab go round inside it.
+  function setModal() {
+    if (FULL_SCREEN.matches && isOpen()) ui.panel.setAttribute("aria-modal", "true");
+    else ui.panel.removeAttribute("aria-modal");
+  }
+
+  const FOCUSABLE = "a[href], button:not([disabled]), select, textarea, [tabindex]:not([tabindex='-1'])";
+  function keepFocusInside(e) {
+    if (!FULL_SCREEN.matches || !isOpen()) return;
+    const items = [...ui.panel.querySelectorAll(FOCUSABLE)].filter((el) => el.getClientRects().length);
+    if (!items.length) return;
+    const first = items[0], last = items[items.length - 1];
+    const current = root.activeElement;
+    const outside = !ui.panel.contains(current);
+    if (e.shiftKey && (outside || current === first)) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && (outside || current === last)) {
+      e.preventDefault();
+      first.focus();
+    }
+  }
+
   function open() {
     ui.panel.hidden = false;
     ui.launcher.setAttribute("aria-expanded", "true");
-    ui.badge.hidden = true;
+    unread = 0;
+    updateBadge();
+    saveHandoff();
+    ui.announce.textContent = "";
+    setModal();
     ui.input.focus();
     schedulePoll(0); // a reply may have come while the panel was closed
   }
@@ -358,6 +478,7 @@
   function close() {
     ui.panel.hidden = true;
     ui.launcher.setAttribute("aria-expanded", "false");
+    setModal();
     ui.launcher.focus();
     schedulePoll();
   }
@@ -365,13 +486,18 @@
   function wire() {
     ui.launcher.addEventListener("click", () => (isOpen() ? close() : open()));
     ui.close.addEventListener("click", close);
+    ui.restart.addEventListener("click", newConversation);
     // Escape anywhere in the widget (the launcher too) closes the open panel.
     root.addEventListener("keydown", (e) => {
-      if (e.key === "Escape" && isOpen() && !e.defaultPrevented) {
+      if (e.defaultPrevented) return;
+      if (e.key === "Escape" && isOpen()) {
         e.preventDefault();
         close();
+      } else if (e.key === "Tab") {
+        keepFocusInside(e);
       }
     });
+    FULL_SCREEN.addEventListener("change", setModal);
     ui.form.addEventListener("submit", (e) => {
       e.preventDefault();
       ui.input.focus(); // focus must not be left on the button while it is disabled
@@ -383,7 +509,10 @@
         send(ui.input.value, { typed: true });
       }
     });
-    ui.input.addEventListener("input", updateCounter);
+    ui.input.addEventListener("input", () => {
+      updateCounter();
+      if (ui.input.value.trim()) clearHint();
+    });
     ui.select.addEventListener("change", () => {
       uiLang = explicitLang = ui.select.value;
       store.set("lang", uiLang);
@@ -393,15 +522,18 @@
       () => schedulePoll(document.hidden ? undefined : 0));
   }
 
-  // The stylesheet comes from the API's origin; nothing shows until it has loaded
-  // (or failed), so the launcher never flashes unstyled.
+  // The stylesheets come from the API's origin (the shared base first, then the
+  // widget's own); nothing shows until they have loaded (or failed), so the
+  // launcher never flashes unstyled.
   function loadStyles() {
-    return new Promise((resolve) => {
-      const link = h("link", { rel: "stylesheet", href: `${API}/static/widget.css` });
+    return Promise.all(["shared/base.css", "widget.css"].map((file) => new Promise((resolve) => {
+      const link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = `${API}/static/${file}`;
       link.addEventListener("load", resolve);
       link.addEventListener("error", resolve);
       root.append(link);
-    });
+    })));
   }
 
   async function loadTexts() {
@@ -410,26 +542,40 @@
     return res.json();
   }
 
+  // The helpers the widget shares with the agent console, as ES modules from the
+  // API's origin (a classic script may import modules; across origins with CORS).
+  async function loadModules() {
+    const [dom, links] = await Promise.all([
+      import(new URL("/static/shared/dom.js", API).href),
+      import(new URL("/static/shared/linkify.js", API).href),
+    ]);
+    ({ h, svgIcon } = dom);
+    ({ linkified, paragraphs } = links);
+  }
+
   async function start() {
     // A stylesheet in a shadow root loads only once the host is in the document;
     // the host is empty (invisible) until the texts are there too.
     document.body.append(host);
     try {
-      [texts] = await Promise.all([loadTexts(), loadStyles()]);
+      [texts] = await Promise.all([loadTexts(), loadStyles(), loadModules()]);
     } catch (err) {
       // Without its texts the chat has no labels, and its server is unreachable anyway.
       console.warn("viol3 chat widget not started:", err);
       host.remove();
       return;
     }
+    build();
     for (const lang of LANGS) {
       ui.select.append(h("option", { value: lang, lang }, texts[lang]?.languageName || lang));
     }
-    root.append(h("div", { class: "root" }, ui.launcher, ui.panel));
-    // The welcome line is UI text, so it follows later language switches.
-    addBubble("bot", t("welcome")).body.dataset.i18n = "welcome";
+    root.append(h("div", { class: "root" }, ui.launcher, ui.announce, ui.panel));
+    addWelcome();
     applyTexts();
-    wire();
+    wire(); // the panel opens at once; a message typed meanwhile waits for the history
+    restored = loadHistory();
+    await restored;
+    updateBadge();
     schedulePoll();
   }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -64,6 +65,17 @@ class Ticket(Base):
         """The SLA clock runs from the last reopening, or else from creation."""
         return self.reopened_at or self.created_at
 
+    @property
+    def title(self) -> str:
+        """A one-line subject for lists: the mail's subject, else the first line or
+        sentence of what the user first said about the case (masked, as stored)."""
+        return shortened(self.subject or self.description)
+
+    @property
+    def assigned_agent_name(self) -> str | None:
+        """The display name of the agent who has the ticket, if anyone has."""
+        return self.assigned_agent.display_name if self.assigned_agent else None
+
 
 class AuditEvent(Base):
     """Who did what to a ticket, and when. Rows are only ever added."""
@@ -79,3 +91,19 @@ class AuditEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
+
+
+TITLE_CHARS = 80
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+def shortened(text: str, limit: int = TITLE_CHARS) -> str:
+    """The first line or sentence of `text`, whitespace collapsed, at most `limit`
+    characters (cut at a word, with an ellipsis)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    sentence = _SENTENCE_END.split(first.strip(), maxsplit=1)[0]
+    words = " ".join(sentence.split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit - 1].rsplit(" ", 1)[0] if " " in words[: limit - 1] else words[: limit - 1]
+    return cut.rstrip(" ,;:-") + "…"

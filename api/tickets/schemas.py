@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.queues.schemas import Texts
 from bot.triage.training import QUEUES
+
+# Text without NUL, which PostgreSQL refuses in text columns (422, not a 500).
+NO_NUL = r"^[^\x00]*$"
+
+# The channels tickets come from, as stored.
+TicketChannel = Literal["web", "telegram", "sms", "voice", "email"]
 
 
 class TicketSummary(BaseModel):
@@ -26,6 +33,10 @@ class TicketSummary(BaseModel):
     due_at: datetime
     escalated_at: datetime | None
     assigned_agent_id: int | None
+    title: str = Field(
+        description="The mail's subject, else the first line of what the user said (masked)"
+    )
+    assigned_agent_name: str | None = Field(description="The display name of who has it")
 
 
 class TicketPage(BaseModel):
@@ -67,9 +78,18 @@ class OrderRead(BaseModel):
 class TicketRead(TicketSummary):
     contact: str | None
     order: OrderRead | None = None
-    triage_reasons: list[Any]
+    triage_reasons: list[Texts] = Field(
+        description="Why triage chose the queue and priority, in sv, en and fi"
+    )
     transcript: list[TranscriptLine]
     events: list[AuditLine]
+    earlier_tickets: list[TicketSummary] = Field(
+        description="The same contact's other tickets in your queues, newest first (at most 10)"
+    )
+    actions: list[str] = Field(
+        description="What you can do to it now: claim, release, reply, note, transfer, "
+        "priority, resolve, undo_resolve, reopen"
+    )
 
 
 class TextBody(BaseModel):
@@ -79,7 +99,15 @@ class TextBody(BaseModel):
 
 
 class TransferBody(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
     queue: str = Field(json_schema_extra={"enum": list(QUEUES)})
+    reason: str = Field(
+        min_length=1, max_length=1000, pattern=NO_NUL, description="Why; in the audit log"
+    )
+    release: bool = Field(
+        default=False, description="Leave it unclaimed in the new queue (else the claim is kept)"
+    )
 
 
 class PriorityBody(BaseModel):

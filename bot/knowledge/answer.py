@@ -56,11 +56,16 @@ class Decision:
         return self.hits[1:] if self.kind == "answer" else []
 
     def text(self) -> str:
-        """The chat answer: the named facts first, then the article's summary."""
-        lines = [fact.line for fact in self.facts]
+        """The chat answer, a line each: the named facts first, then the article's
+        summary, then the material it names as a list of links. One bubble: Rasa
+        would make separate messages of blank-line paragraphs."""
+        blocks = [fact.line for fact in self.facts]
         if self.kind == "answer":
-            lines.append(self.hits[0].article.summary)
-        return "\n".join(lines)
+            article = self.hits[0].article
+            blocks.append(article.summary)
+            if article.material:
+                blocks.append("\n".join(f"- {m.label}: {m.url}" for m in article.material))
+        return "\n".join(blocks)
 
 
 def ranked(

@@ -33,6 +33,30 @@ class Article:
     path: Path
     # Topics the article offers to go on to (the note's parts, for `mb_how_to_read`).
     choices: tuple[str, ...] = ()
+    # The material the article names (an instruction, a price list), with its address.
+    material: tuple[Material, ...] = ()
+
+
+@dataclass(frozen=True)
+class Material:
+    label: str
+    url: str  # https only
+
+
+def _material(meta: dict[str, object]) -> tuple[Material, ...] | None:
+    """The front matter's `material` list, or None if an entry is not {label, https url}."""
+    items = meta.get("material") or []
+    if not isinstance(items, list):
+        return None
+    found = []
+    for item in items:
+        if not isinstance(item, dict):
+            return None
+        label, url = str(item.get("label") or "").strip(), str(item.get("url") or "").strip()
+        if not label or not url.startswith("https://") or any(c.isspace() for c in url):
+            return None
+        found.append(Material(" ".join(label.split()), url))
+    return tuple(found)
 
 
 @cache
@@ -69,6 +93,7 @@ def parse(path: Path, topics: tuple[str, ...]) -> Article:
         if not meta.get("summary") or len(meta["summary"]) > MAX_SUMMARY_CHARS
         else "",
         "title is missing" if not meta.get("title") else "",
+        "material needs a label and an https url" if _material(meta) is None else "",
         "a choice is not a spec topic"
         if any(c not in topics for c in meta.get("choices") or ())
         else "",
@@ -84,6 +109,7 @@ def parse(path: Path, topics: tuple[str, ...]) -> Article:
         body=render(body.strip(), language),
         path=path,
         choices=tuple(meta.get("choices") or ()),
+        material=_material(meta) or (),
     )
 
 

@@ -1,5 +1,9 @@
 """Triage: a priority tier 1-5, a queue, a billable flag and readable reasons.
 
+Reasons are kept as data (bot/triage/reasons.py): `reason_items` is what a
+ticket stores, told later in any language; `reasons` is the same, told in the
+request's language.
+
 Safety first: explicit rules (bot/data/triage_rules.yml) decide what the
 support offer states outright — a driver stuck at a measuring site,
 measurement stopped, missing master data that stops deliveries (priority 1),
@@ -22,6 +26,7 @@ from bot.knowledge.text import folded
 from bot.language import SUPPORTED, choose_language
 from bot.modelcache import cached
 from bot.textmodel import TextClassifier
+from bot.triage.reasons import render, rule_reason, text_reason
 from bot.triage.training import TRAINING, load_requests
 
 _RULES = Path(__file__).resolve().parents[1] / "data" / "triage_rules.yml"
@@ -54,8 +59,15 @@ class Triage:
     queue: str
     priority: int
     billable: bool
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # in `language`
     rule: str | None = None  # the explicit rule that decided, if any
+    # The same reasons as data, for storing (bot/triage/reasons.py).
+    reason_items: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def stored_reasons(self) -> list[Any]:
+        """What a ticket keeps: the reasons as data (plain texts where there are none)."""
+        return list(self.reason_items) if self.reason_items else list(self.reasons)
 
 
 @cache
@@ -171,31 +183,29 @@ def triage(text: str, language: str | None = None, channel: str | None = None) -
     if rule is not None and rule.yields_to_priority_one and learned == 1:
         rule = None
     if rule is not None:
-        priority, reasons = rule.priority, [rule.reason[lang]]
+        priority, items = rule.priority, [rule_reason(rule.id)]
     else:
         priority = learned
-        reasons = [_text("reason_priority_model", lang, priority=priority, p=learned_p)]
-    queue, queue_reason = _queue(text, lang, rule, queue_model)
+        items = [
+            text_reason("reason_priority_model", priority=priority, p=round(float(learned_p), 4))
+        ]
+    queue, queue_reason = _queue(text, rule, queue_model)
     if queue_reason:
-        reasons.append(queue_reason)
+        items.append(queue_reason)
     billable, billing_key = is_billable(queue, text)
-    reasons.append(_text(billing_key, lang))
-    return Triage(lang, queue, priority, billable, reasons, rule.id if rule else None)
+    items.append(text_reason(billing_key))
+    reasons = [render(item, lang) for item in items]
+    return Triage(lang, queue, priority, billable, reasons, rule.id if rule else None, items)
 
 
 def _queue(
-    text: str, language: str, rule: Rule | None, model: TextClassifier
-) -> tuple[str, str | None]:
+    text: str, rule: Rule | None, model: TextClassifier
+) -> tuple[str, dict[str, Any] | None]:
     """The queue, and why (None when the rule's own reason already says it)."""
     if rule is not None and rule.queue:
         return rule.queue, None
     named = queue_by_rule(text)
     if named:
-        return named, _text(f"reason_queue_{named}", language)
+        return named, text_reason(f"reason_queue_{named}", queue=named)
     queue, p = model.best(text)
-    return queue, _text("reason_queue", language, queue=queue, p=p)
-
-
-def _text(key: str, language: str, **params: Any) -> str:
-    template: str = _settings()["texts"][key][language]
-    return template.format(**params)
+    return queue, text_reason("reason_queue", queue=queue, p=round(float(p), 4))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.agents.models import AgentRole
 from api.agents.service import create_agent
-from api.conversations.models import Conversation
+from api.conversations.models import Conversation, Message, MessageStatus
 from api.tickets.models import Ticket
 from api.tickets.service import open_ticket
 from bot.triage import Triage
@@ -39,6 +39,26 @@ def logged_in(
     )
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def conversation_with(
+    db: Session, sender: str, *, channel: str = "web", language: str = "sv", said: str = ""
+) -> Conversation:
+    """A conversation, with the user's message `said` in it if given."""
+    conversation = Conversation(channel=channel, sender=sender, language=language)
+    db.add(conversation)
+    if said:
+        db.add(
+            Message(
+                conversation=conversation,
+                author="user",
+                text=said,
+                language=language,
+                status=MessageStatus.FOR_AGENT,
+            )
+        )
+    db.commit()
+    return conversation
 
 
 def ticket_on(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.triage import first_rule, needs_person, triage
+from bot.triage.reasons import render_all
 
 PRIORITY_ONE = [
     ("sv", "Chauffören står vid mätplatsen och kan inte logga in, han kan inte lossa", "driver"),
@@ -128,3 +129,28 @@ def test_integration_requests_go_to_the_integration_queue_with_the_reason() -> N
     result = triage("Våra prislistor skickas som XML via SFTP och filen från i natt saknas", "sv")
     assert result.queue == "integration"
     assert any("mellan kundens system och VIOL 3" in r for r in result.reasons)
+
+
+def test_reasons_are_kept_as_data_and_told_in_every_language_without_ids() -> None:
+    result = triage("Våra prislistor skickas som XML via SFTP och filen från i natt saknas", "sv")
+    assert all(isinstance(item, dict) for item in result.stored_reasons)
+    told = [render_all(item) for item in result.stored_reasons]
+    assert result.reasons == [t["sv"] for t in told]  # the request's language, as before
+    queue = next(t for t in told if "VIOL 3" in t["en"])
+    assert queue["sv"].startswith("Kö Integration:") and queue["fi"].startswith(
+        "Jono Integraatiot (Integration):"
+    )
+
+
+def test_a_model_reason_names_the_queue_in_the_language() -> None:
+    item = {"key": "reason_queue", "params": {"queue": "transport", "p": 0.5}}
+    told = render_all(item)
+    assert (
+        told["sv"] == "Kö Transportredovisning enligt modellen för liknande ärenden (säkerhet 50%)."
+    )
+    assert "transport " not in told["en"] and "Transport accounting" in told["en"]
+    assert render_all({"rule": "order"})["fi"].startswith("Tilaus")
+    # rows stored before reasons were data read as themselves
+    assert render_all("Kö driver enligt modellen") == dict.fromkeys(
+        ("sv", "en", "fi"), "Kö driver enligt modellen"
+    )

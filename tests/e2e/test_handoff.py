@@ -6,13 +6,16 @@ from __future__ import annotations
 import httpx
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from api.agents.models import AgentRole
 from api.agents.service import create_agent
-from api.database import make_engine, session_factory
+from api.conversations.models import Message
+from api.database import make_engine, session_factory, utcnow
 from api.tickets.models import Ticket
 from bot.triage.training import QUEUES
-from tests.conftest import Stack, unique
+from tests.conftest import Stack, unique, wait_until
+from tests.e2e.conftest import fresh
 
 pytestmark = pytest.mark.e2e
 
@@ -156,7 +159,20 @@ def test_an_address_in_the_order_is_the_new_users_and_the_caller_is_asked_for_th
     assert ticket["contact"] == "0701234567", ticket
 
 
-def test_writing_again_after_resolve_reopens_the_same_case(stack: Stack) -> None:
+def _told_by_now(db: Session, ticket_id: int) -> bool:
+    """Whether the ticket's resolution notice is stored and due (the agent's undo
+    window has passed), so that the user's next poll shows it."""
+    ticket = fresh(db).get(Ticket, ticket_id)
+    assert ticket is not None
+    due = select(Message.id).where(
+        Message.conversation_id == ticket.conversation_id,
+        Message.author == "notice",
+        Message.created_at <= utcnow(),
+    )
+    return db.scalars(due).first() is not None
+
+
+def test_writing_again_after_resolve_reopens_the_same_case(stack: Stack, db: Session) -> None:
     sender = unique("e2e-reopen-en")
     stack.chat(sender, "I want to talk to a person", language="en")
     stack.chat(sender, "the price list for our sawmill shows last year's prices")
@@ -173,6 +189,8 @@ def test_writing_again_after_resolve_reopens_the_same_case(stack: Stack) -> None
         headers=agent,
     )
     httpx.post(f"{api}/api/v1/tickets/{ticket_id}/resolve", headers=agent)
+    # The user is told once the agent's undo window has passed.
+    wait_until(lambda: _told_by_now(db, ticket_id), "the resolution notice due")
     seen = stack.poll(sender).json()
     assert f"Case {ticket_id} is now resolved" in seen["messages"][-1]["text"]
 

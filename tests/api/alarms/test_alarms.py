@@ -122,7 +122,7 @@ def test_a_breach_alarm_arrives_in_the_queues_mailbox_with_a_link_to_the_ticket(
     with TestClient(create_app(desk_settings)) as client:
         page = client.get(parts.path)
     assert page.status_code == 200
-    assert 'src="/static/console.js"' in page.text  # the console, which routes the hash
+    assert 'src="/static/console/main.js"' in page.text  # the console, which routes the hash
 
     with factory() as db:
         [audit] = _alarmed(db, ticket_id)
@@ -268,7 +268,9 @@ def test_a_ticket_resolved_or_moved_away_is_no_longer_alerted(
         a["ticket_id"] for a in client.get("/api/v1/alerts", headers=mine).json()["alerts"]
     ] == [ticket.id]
     moved = client.post(
-        f"/api/v1/tickets/{ticket.id}/transfer", headers=mine, json={"queue": "driver"}
+        f"/api/v1/tickets/{ticket.id}/transfer",
+        headers=mine,
+        json={"queue": "driver", "reason": "förarsupport"},
     )
     assert moved.status_code == 200, moved.text
     assert client.get("/api/v1/alerts", headers=mine).json()["alerts"] == []

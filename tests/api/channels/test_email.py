@@ -84,6 +84,7 @@ def desk() -> Desk:
 def settings(settings: Settings, mail: MailServer, desk: Desk) -> Settings:
     return settings.model_copy(
         update={
+            "resolve_undo_seconds": 0,  # resolve notices are mailed at once
             "mail_address": desk.support,
             "imap_host": mail.host,
             "imap_port": mail.imap_port,
@@ -447,8 +448,9 @@ def test_one_address_gets_a_few_automatic_mails_an_hour_at_most(
         assert len(session.scalars(select(OutboxMessage)).all()) == limit
 
 
-def _start_reader(database_url: str, settings: Settings) -> subprocess.Popen[bytes]:
-    """The mailbox reader as `./scripts/run` starts it: its own process."""
+def _start_reader(database_url: str, settings: Settings, log: Path) -> subprocess.Popen[bytes]:
+    """The mailbox reader as `./scripts/run` starts it: its own process, its output in
+    `log` (a failed wait shows it)."""
     assert settings.imap_password is not None and settings.mail_address
     env = {
         **os.environ,
@@ -468,9 +470,18 @@ def _start_reader(database_url: str, settings: Settings) -> subprocess.Popen[byt
         [str(MAIN_PYTHON), "-m", "api.channels.email_reader"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,
+    )
+
+
+def _reader_said(*logs: Path) -> str:
+    """The last lines the readers wrote, for a failure message."""
+    return "\n".join(
+        f"--- {log.name}:\n" + "\n".join(log.read_text(errors="replace").splitlines()[-40:])
+        for log in logs
+        if log.exists()
     )
 
 
@@ -497,17 +508,24 @@ def test_killing_the_reader_loses_no_mail_and_answers_none_twice(
         _send(mail, desk.matti, desk.support, f"Väärä hinta {i}", CASES[2][2])
     mail.wait_for_messages(desk.support, count)
 
-    reader = _start_reader(database_url, settings)
+    logs = tmp_path / "reader-1.log", tmp_path / "reader-2.log"
+    reader = _start_reader(database_url, settings, logs[0])
     try:
         wait_until(lambda: _answered(factory) >= 2, "the first mails answered")
+    except AssertionError as missing:
+        raise AssertionError(f"{missing}\n{_reader_said(*logs)}") from missing
     finally:
         os.killpg(reader.pid, signal.SIGKILL)  # no chance to finish the mail it is on
         reader.wait()
     assert _answered(factory) < count, "killed with mail left"
 
-    restarted = _start_reader(database_url, settings)
+    restarted = _start_reader(database_url, settings, logs[1])
     try:
         wait_until(lambda: _answered(factory) == count, "every mail answered", timeout=120)
+    except AssertionError as missing:
+        raise AssertionError(
+            f"{missing}: {_answered(factory)} of {count}\n{_reader_said(*logs)}"
+        ) from missing
     finally:
         os.killpg(restarted.pid, signal.SIGTERM)
         restarted.wait(15)

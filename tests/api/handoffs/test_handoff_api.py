@@ -104,6 +104,7 @@ def _agent(client: TestClient, db: Session) -> dict[str, str]:
 def test_needing_a_person_again_soon_after_resolve_reopens_the_same_case(
     web: WebChat, client: TestClient, settings: Settings, db: Session
 ) -> None:
+    settings.resolve_undo_seconds = 0  # the resolve's notice is told at once
     web.send("d1", "hej, jag behöver hjälp")
     ticket_id = _handoff(client, settings, key="first").json()["ticket_id"]
     agent = _agent(client, db)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from api.agents.models import AgentRole
 from api.conversations.models import Conversation, Message, MessageStatus
 from api.database import utcnow
-from api.insights.service import dashboard
+from api.insights.service import dashboard, question_id
 from api.tickets.models import TicketStatus
 from tests.api.desk import logged_in, ticket_on
 
@@ -110,11 +110,19 @@ def test_the_dashboard_counts_a_small_known_dataset(
     assert board["self_service_share"] == pytest.approx(1 / 3)
     assert board["handoffs"] == [{"queue": "driver", "priority": 2, "count": 1}]
     assert board["sla"] == {"met": 0, "breached": 0, "open_breached": 1, "compliance": 0.0}
-    assert board["top_topics"] == [
-        {"topic": "mb_reject", "count": 2},
-        {"topic": "opening_hours", "count": 1},
+    assert [(t["topic"], t["count"]) for t in board["top_topics"]] == [
+        ("mb_reject", 2),
+        ("opening_hours", 1),
     ]
-    assert board["top_unanswered"] == [{"text": "var är min banan", "count": 1}]
+    # each topic named by its articles' titles, in every language
+    assert board["top_topics"][0]["titles"] == {
+        "sv": "Vrakkvantitet och vrakkoder",
+        "en": "Reject quantity and reject codes",
+        "fi": "Hylkymäärä ja hylkykoodit",
+    }
+    assert board["top_unanswered"] == [
+        {"id": question_id("var är min banan"), "text": "var är min banan", "count": 1}
+    ]
 
 
 def test_the_dashboard_over_http(client: TestClient, db: Session, agent: dict[str, str]) -> None:
@@ -163,3 +171,114 @@ def test_an_agent_sees_the_hand_offs_and_sla_of_their_own_queues_only(
     assert everything["sla"]["open_breached"] == 2  # type: ignore[index]
     # The conversations are the whole service's, whoever asks.
     assert mine["days"] == everything["days"]
+
+
+def _bot(db: Session, conversation: Conversation, text: str, at: datetime) -> None:
+    db.add(
+        Message(
+            conversation=conversation,
+            author="bot",
+            text=text,
+            language=conversation.language,
+            status=MessageStatus.SENT,
+            created_at=at,
+        )
+    )
+
+
+def test_form_answers_and_contact_details_are_not_unanswered_questions(
+    client: TestClient, db: Session, agent: dict[str, str]
+) -> None:
+    now = utcnow()
+    form = _conversation(db, "f1", "web", "sv", now - timedelta(hours=2))
+    _bot(db, form, "Hur når vi dig, med telefonnummer eller e-post?", now - timedelta(hours=2))
+    _said(db, form, "på kvällarna", unanswered=True, at=now - timedelta(hours=1, minutes=59))
+    _said(db, form, "Anna Berg, nå mig på [telefon]", unanswered=True)
+    _said(db, form, "my e-mail is [e-post]", unanswered=True)
+    waiting = _conversation(db, "f2", "web", "sv", now - timedelta(hours=3))
+    db.commit()
+    ticket_on(db, waiting, now=now - timedelta(hours=3))  # the case is open: for the agent
+    _said(db, waiting, "Åkeri Berg AB, transportledare", unanswered=True)
+    _said(db, waiting, "Vad kostar det?", topic=None, unanswered=True)
+    answered = _conversation(db, "f3", "web", "sv", now)
+    # a question that names a number is still a question
+    _said(
+        db,
+        answered,
+        "Hur ändrar jag numret [telefon] i Mina Sidor?",
+        unanswered=True,
+        at=now - timedelta(minutes=1),
+    )
+    _said(db, answered, "Kan man byta lösenord", unanswered=True)
+    db.commit()
+    questions = client.get("/api/v1/insights/unanswered", headers=agent).json()["questions"]
+    assert [q["text"] for q in questions] == [
+        "Kan man byta lösenord",
+        "Hur ändrar jag numret [telefon] i Mina Sidor?",
+    ]
+
+
+@pytest.fixture
+def asked(db: Session) -> None:
+    now = utcnow()
+    web = _conversation(db, "q1", "web", "sv", now)
+    _said(db, web, "Hur byter jag lösenord?", unanswered=True, at=now - timedelta(hours=2))
+    _said(db, web, "hur byter jag LÖSENORD", unanswered=True, at=now - timedelta(hours=1))
+    _said(db, web, "Var är min banan?", unanswered=True)
+    db.commit()
+
+
+def _questions(client: TestClient, headers: dict[str, str]) -> list[dict[str, object]]:
+    response = client.get("/api/v1/insights/unanswered", headers=headers)
+    assert response.status_code == 200
+    return list(response.json()["questions"])
+
+
+def test_an_admin_dismisses_an_entry_by_its_stable_id(
+    client: TestClient, db: Session, agent: dict[str, str], asked: None
+) -> None:
+    first = _questions(client, agent)
+    assert [q["count"] for q in first] == [2, 1]
+    assert first[0]["id"] == question_id("Hur byter jag lösenord?")  # the same across wordings
+    assert _questions(client, agent) == first
+    banana = str(first[1]["id"])
+    path = f"/api/v1/insights/unanswered/{banana}/dismiss"
+    refused = client.post(path, headers=agent)
+    assert refused.status_code == 403
+    admin = logged_in(client, db, "root", role=AgentRole.ADMIN, queues=[])
+    dismissed = client.post(path, headers=admin)
+    assert dismissed.status_code == 200, dismissed.text
+    assert dismissed.json()["id"] == banana and dismissed.json()["dismissed_by"] == "root"
+    assert client.post(path, headers=admin).status_code == 200  # twice: the same
+    assert [q["id"] for q in _questions(client, agent)] == [first[0]["id"]]
+    board = client.get("/api/v1/insights/dashboard", headers=agent).json()
+    assert [q["id"] for q in board["top_unanswered"]] == [first[0]["id"]]
+    missing = client.post(f"/api/v1/insights/unanswered/{'0' * 16}/dismiss", headers=admin)
+    assert missing.status_code == 404 and missing.json()["code"] == "question_not_found"
+    bad = client.post("/api/v1/insights/unanswered/not-an-id/dismiss", headers=admin)
+    assert bad.status_code == 422
+
+
+def test_an_admin_turns_an_entry_into_an_article_draft(
+    client: TestClient, db: Session, agent: dict[str, str], asked: None
+) -> None:
+    entry = _questions(client, agent)[0]
+    path = f"/api/v1/insights/unanswered/{entry['id']}/draft"
+    body = {"language": "sv", "title": "Byta lösenord", "answer": "Välj Glömt lösenord."}
+    assert client.post(path, json=body, headers=agent).status_code == 403
+    admin = logged_in(client, db, "root", role=AgentRole.ADMIN, queues=[])
+    assert client.post(path, json={**body, "title": ""}, headers=admin).status_code == 422
+    assert client.post(path, json={**body, "language": "de"}, headers=admin).status_code == 422
+    made = client.post(path, json=body, headers=admin)
+    assert made.status_code == 201, made.text
+    draft = made.json()
+    assert (draft["ticket_id"], draft["status"], draft["question"]) == (
+        None,
+        "proposed",
+        "hur byter jag LÖSENORD",  # the latest wording
+    )
+    proposed = client.get("/api/v1/knowledge/drafts", headers=admin).json()["drafts"]
+    assert [d["id"] for d in proposed] == [draft["id"]]
+    assert entry["id"] not in [q["id"] for q in _questions(client, agent)]
+    again = client.post(path, json=body, headers=admin)
+    assert again.status_code == 409 and again.json()["code"] == "question_dismissed"

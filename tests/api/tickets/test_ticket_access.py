@@ -76,7 +76,7 @@ WORK = [
     ("POST", "/claim", None),
     ("POST", "/reply", {"text": "Hej"}),
     ("POST", "/notes", {"text": "en anteckning"}),
-    ("POST", "/transfer", {"queue": "general"}),
+    ("POST", "/transfer", {"queue": "general", "reason": "fel kö"}),
     ("POST", "/priority", {"priority": 1, "reason": "brådskar"}),
     ("POST", "/resolve", None),
     ("POST", "/release", None),
@@ -117,7 +117,7 @@ def test_an_agent_lists_only_their_queues_and_an_admin_every_queue(
     [
         ("/notes", {"text": "jag tittar också"}),
         ("/reveal/{message}", None),
-        ("/transfer", {"queue": "access"}),
+        ("/transfer", {"queue": "access", "reason": "fel kö"}),
         ("/reply", {"text": "Hej från Bo"}),
         ("/priority", {"priority": 1, "reason": "brådskar"}),
         ("/resolve", None),
@@ -155,7 +155,9 @@ def test_the_claiming_agent_and_an_admin_may_reveal_and_note(
         ("boss", "note"),
     ]
     moved = client.post(
-        f"{TICKETS}/{desk.ticket}/transfer", json={"queue": "access"}, headers=desk.boss
+        f"{TICKETS}/{desk.ticket}/transfer",
+        json={"queue": "access", "reason": "behörighet"},
+        headers=desk.boss,
     )
     assert moved.status_code == 200 and moved.json()["status"] == "open"
     # Bo works the access queue as well: the ticket now waits for him there.

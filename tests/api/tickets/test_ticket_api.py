@@ -72,7 +72,10 @@ def test_an_agent_works_a_ticket_from_queue_to_resolved(
     assert [t["id"] for t in listing["tickets"]] == [ticket_id]
     ticket = client.get(f"/api/v1/tickets/{ticket_id}", headers=anna).json()
     assert ticket["transcript"][0]["text"] == "en pääse sisään"
-    assert ticket["triage_reasons"] == ["Kuljettaja jumissa"]
+    # a reason stored as plain text (before reasons were data) reads in every language
+    assert ticket["triage_reasons"] == [
+        {"sv": "Kuljettaja jumissa", "en": "Kuljettaja jumissa", "fi": "Kuljettaja jumissa"}
+    ]
 
     assert client.post(f"/api/v1/tickets/{ticket_id}/claim", headers=anna).status_code == 200
     bo = _login(client, "bo")
@@ -118,15 +121,21 @@ def test_transfer_and_priority_changes_are_checked(client: TestClient, ticket_id
     ).json()
     assert changed["priority"] == 3
     bad_queue = client.post(
-        f"/api/v1/tickets/{ticket_id}/transfer", json={"queue": "x"}, headers=anna
+        f"/api/v1/tickets/{ticket_id}/transfer",
+        json={"queue": "x", "reason": "fel kö"},
+        headers=anna,
     )
     assert bad_queue.status_code == 422 and bad_queue.json()["code"] == "unknown_queue"
     same = client.post(
-        f"/api/v1/tickets/{ticket_id}/transfer", json={"queue": "driver"}, headers=anna
+        f"/api/v1/tickets/{ticket_id}/transfer",
+        json={"queue": "driver", "reason": "fel kö"},
+        headers=anna,
     )
     assert same.status_code == 409
     moved = client.post(
-        f"/api/v1/tickets/{ticket_id}/transfer", json={"queue": "access"}, headers=anna
+        f"/api/v1/tickets/{ticket_id}/transfer",
+        json={"queue": "access", "reason": "gäller behörighet"},
+        headers=anna,
     ).json()
     assert moved["queue"] == "access" and moved["status"] == "open"
     # Anna works the driver queue only: the ticket has left her sight.
@@ -140,7 +149,9 @@ def test_a_resolved_ticket_is_not_transferred(client: TestClient, ticket_id: int
     anna = _login(client, "anna")
     client.post(f"/api/v1/tickets/{ticket_id}/resolve", headers=anna)
     refused = client.post(
-        f"/api/v1/tickets/{ticket_id}/transfer", json={"queue": "access"}, headers=anna
+        f"/api/v1/tickets/{ticket_id}/transfer",
+        json={"queue": "access", "reason": "gäller behörighet"},
+        headers=anna,
     )
     assert refused.status_code == 409 and refused.json()["code"] == "invalid_transition"
     assert "reopen it first" in refused.json()["detail"]

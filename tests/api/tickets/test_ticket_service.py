@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -219,7 +219,7 @@ def test_a_resolved_ticket_is_not_transferred_and_nothing_changes(db: Session) -
     service.claim(db=db, ticket=ticket, agent=agent)
     service.resolve(db=db, ticket=ticket, agent=agent, now=SUNDAY_NIGHT)
     with pytest.raises(service.InvalidTransition, match="reopen it first"):
-        service.transfer(db=db, ticket=ticket, agent=agent, queue="general")
+        service.transfer(db=db, ticket=ticket, agent=agent, queue="general", reason="fel kö")
     db.expire_all()
     assert (ticket.status, ticket.queue, ticket.resolved_at) == (
         TicketStatus.RESOLVED,
@@ -242,9 +242,15 @@ def test_reopening_clears_the_claim_and_resolve_times_and_gives_the_chat_to_peop
     assert ticket.assigned_agent_id is None
     assert ticket.conversation.state == ConversationState.HUMAN
     assert (ticket.events[-1].action, ticket.events[-1].actor) == ("reopened", "anna")
-    service.transfer(db=db, ticket=ticket, agent=agent, queue="general")  # open again: it may
+    # open again: it may be transferred
+    service.transfer(db=db, ticket=ticket, agent=agent, queue="general", reason="fel kö")
     assert (ticket.queue, ticket.status) == ("general", TicketStatus.OPEN)
-    assert ticket.events[-1].detail == {"old": "accounting", "new": "general"}
+    assert ticket.events[-1].detail == {
+        "old": "accounting",
+        "new": "general",
+        "reason": "fel kö",
+        "released": False,
+    }
 
 
 def _in_status(db: Session, status: TicketStatus):  # type: ignore[no-untyped-def]
@@ -252,21 +258,35 @@ def _in_status(db: Session, status: TicketStatus):  # type: ignore[no-untyped-de
     if status != TicketStatus.OPEN:
         service.claim(db=db, ticket=ticket, agent=agent)
     if status == TicketStatus.RESOLVED:
-        service.resolve(db=db, ticket=ticket, agent=agent)
+        service.resolve(db=db, ticket=ticket, agent=agent, undo_window=UNDO)
     return ticket, agent
 
 
+UNDO = timedelta(minutes=5)
+
+
 def _do(db: Session, ticket, agent, action: service.TicketAction) -> None:  # type: ignore[no-untyped-def]
-    if action == service.TicketAction.CLAIM:
-        service.claim(db=db, ticket=ticket, agent=agent)
-    elif action == service.TicketAction.RELEASE:
-        service.release(db=db, ticket=ticket, agent=agent)
-    elif action == service.TicketAction.TRANSFER:
-        service.transfer(db=db, ticket=ticket, agent=agent, queue="general")
-    elif action == service.TicketAction.RESOLVE:
-        service.resolve(db=db, ticket=ticket, agent=agent)
-    else:
-        service.reopen(db=db, ticket=ticket, agent=agent)
+    act = service.TicketAction
+    work = {
+        act.CLAIM: lambda: service.claim(db=db, ticket=ticket, agent=agent),
+        act.RELEASE: lambda: service.release(db=db, ticket=ticket, agent=agent),
+        act.REPLY: lambda: service.reply(
+            db=db, ticket=ticket, agent=agent, text="Hej", seal_key=KEY
+        ),
+        act.NOTE: lambda: service.add_note(db=db, ticket=ticket, agent=agent, text="obs"),
+        act.TRANSFER: lambda: service.transfer(
+            db=db, ticket=ticket, agent=agent, queue="general", reason="fel kö"
+        ),
+        act.PRIORITY: lambda: service.change_priority(
+            db=db, ticket=ticket, agent=agent, priority=1, reason="brådskar"
+        ),
+        act.RESOLVE: lambda: service.resolve(db=db, ticket=ticket, agent=agent),
+        act.UNDO_RESOLVE: lambda: service.undo_resolve(
+            db=db, ticket=ticket, agent=agent, undo_window=UNDO
+        ),
+        act.REOPEN: lambda: service.reopen(db=db, ticket=ticket, agent=agent),
+    }
+    work[action]()
 
 
 @pytest.mark.parametrize("status", list(TicketStatus))
@@ -290,7 +310,7 @@ def test_every_move_follows_the_table_and_a_refused_one_changes_nothing(
     # the status's own timestamps, and none of a status it is no longer in
     assert (ticket.claimed_at is not None) == (
         allowed == TicketStatus.CLAIMED
-        or (allowed == TicketStatus.RESOLVED and status == TicketStatus.CLAIMED)
+        or (allowed == TicketStatus.RESOLVED and status != TicketStatus.OPEN)
     )
     assert (ticket.resolved_at is not None) == (allowed == TicketStatus.RESOLVED)
     assert (ticket.assigned_agent_id is not None) == (

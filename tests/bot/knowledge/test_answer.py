@@ -69,3 +69,14 @@ def test_an_unsure_intent_is_searched_like_any_other_question() -> None:
         limits=limits,
     )
     assert decision.kind == "clarify"
+
+
+def test_an_answer_lists_the_material_its_article_names_as_links() -> None:
+    decision = decide("var finns instruktionen om kvalitetssäkrad mätning med skördare", "sv")
+    assert decision.topic == "mb_harvester"
+    summary, material = decision.text().split("\n")
+    assert summary.startswith("Vid skördarmätning")
+    assert material.startswith("- Biometrias instruktion om kvalitetssäkrad mätning")
+    assert material.endswith(
+        "https://www.biometria.se/media/a2sne5vx/kvalitetssakrad-maetning-med-skoerdare-2021-08-01.pdf"
+    )

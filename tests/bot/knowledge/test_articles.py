@@ -106,3 +106,14 @@ def test_the_costs_article_says_what_is_charged_and_what_is_free(language: str) 
     text = article("support_costs", language).lower()
     for word in SUPPORT_COSTS[language]:
         assert word in text, word
+
+
+def test_material_needs_a_label_and_an_https_address(tmp_path: Path) -> None:
+    path = tmp_path / "sv" / "support_costs.md"
+    path.parent.mkdir()
+    path.write_text(
+        "---\ntopic: support_costs\nlanguage: sv\ntitle: X\nsummary: Y\n"
+        "material:\n  - label: Prislistan\n    url: http://www.biometria.se\n---\nZ\n"
+    )
+    with pytest.raises(InvalidArticle, match="https url"):
+        parse(path, topic_ids())
