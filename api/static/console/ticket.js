@@ -375,9 +375,12 @@ function conversationLines(data) {
   });
 }
 
+// Who did it: the assistant and the system by name of their role, an agent as logged.
+const actorName = (e) => ({ bot: t("author_bot"), system: t("author_system") }[e.actor] || e.actor_name || e.actor);
+
 function noteLine(e) {
   return h("li", { class: "line internal" },
-    h("p", { class: "who" }, h("strong", {}, t("internalNote")), ` · ${e.actor_name || e.actor} · ${formatTime(e.created_at)}`),
+    h("p", { class: "who" }, h("strong", {}, t("internalNote")), ` · ${actorName(e)} · ${formatTime(e.created_at)}`),
     h("p", { class: "text" }, e.detail?.text || ""));
 }
 
@@ -433,7 +436,7 @@ function eventLine(e) {
   if (d.reason && e.action !== "delivery_failed") parts.push(d.reason);
   if (d.text) parts.push(d.text);
   return h("li", { class: e.action === "note" ? "note" : null },
-    h("strong", {}, label("event_", e.action, "event_other")), ` · ${e.actor_name || e.actor} · ${formatTime(e.created_at)}`,
+    h("strong", {}, label("event_", e.action, "event_other")), ` · ${actorName(e)} · ${formatTime(e.created_at)}`,
     parts.length ? h("p", {}, parts.join(" – ")) : null);
 }
 
