@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from stack.postgres import running_postgres
-from stack.processes import Ports, Service, free_port, running
+from stack.processes import ROOT, Ports, Service, free_port, running
 from tests.fakes import FakeProvider, fake_provider
 from tests.web_chat import WebChat
 
@@ -80,6 +81,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     database: Path = tmp_path_factory.mktemp("db") / "e2e.db"
     url = f"sqlite:///{database}"
     attachments = tmp_path_factory.mktemp("attachments")
+    # Approved drafts are written as articles: into a copy, never into the repository.
+    knowledge = tmp_path_factory.mktemp("knowledge") / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
     with fake_provider("telegram") as telegram, fake_provider("twilio") as twilio:
         env = {
             "VIOL3_PUBLIC_URL": f"http://127.0.0.1:{ports.api}",
@@ -94,6 +98,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "VIOL3_OUTBOX_POLL_SECONDS": "0.2",
             "VIOL3_ACTIONS_TOKEN": ACTIONS_TOKEN,
             "VIOL3_ATTACHMENTS_DIR": str(attachments),
+            "VIOL3_KNOWLEDGE_DIR": str(knowledge),
             # Short, so that tests waiting for a resolve notice wait little, and long
             # enough for the console's undo to be clicked.
             "VIOL3_RESOLVE_UNDO_SECONDS": "6",
