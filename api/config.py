@@ -184,6 +184,16 @@ class Settings(BaseSettings):
     login_longest_delay_seconds: float = 900.0
     login_address_forget_minutes: float = 15.0
 
+    # ---- Incidents (api/incidents) ----
+
+    # ---- Customer feedback (api/feedback) ----
+
+    # ---- Webhooks to the case register (api/webhooks) ----
+
+    # ---- Retention and erasure (api/retention) ----
+
+    # ---- Saved replies and presence (api/replies) ----
+
 
 @cache
 def get_settings() -> Settings:

@@ -25,8 +25,10 @@ from api.channels.web import router as chat_router
 from api.config import Settings, get_settings
 from api.database import make_engine, session_factory
 from api.exceptions import register_exception_handlers
+from api.feedback.router import router as feedback_router
 from api.handoffs.router import router as handoffs_router
 from api.health.router import router as health_router
+from api.incidents.router import router as incidents_router
 from api.insights.router import router as insights_router
 from api.knowledge.drafts import router as drafts_router
 from api.knowledge.router import router as knowledge_router
@@ -36,9 +38,12 @@ from api.migrations import upgrade_database
 from api.openapi import truthful_openapi
 from api.queues.router import router as queues_router
 from api.ratelimit import RateLimits, RateLimitsDep, Scope, client_address
+from api.replies.router import router as replies_router
+from api.retention.router import router as retention_router
 from api.tickets.router import router as tickets_router
 from api.tickets.watch import watch_due_times
 from api.triage.router import router as triage_router
+from api.webhooks.router import router as webhooks_router
 from bot.knowledge.search import default_index
 from bot.language import warm_up
 from bot.triage import warm_up as warm_up_triage
@@ -104,6 +109,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(telegram_router)
     app.include_router(twilio_sms_router)
     app.include_router(twilio_voice_router)
+    app.include_router(incidents_router)
+    app.include_router(feedback_router)
+    app.include_router(webhooks_router)
+    app.include_router(retention_router)
+    app.include_router(replies_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

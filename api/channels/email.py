@@ -38,6 +38,7 @@ from api.conversations.service import cleaned_or_none, outbound_message, record_
 from api.database import utcnow
 from api.handoffs.schemas import HandoffCreate
 from api.handoffs.service import hand_off
+from api.incidents.service import with_notices
 from api.mail.models import MailMessage
 from api.mail.parse import IncomingMail, case_tag_stripped
 from api.mail.service import our_mail_named, record_incoming
@@ -199,6 +200,7 @@ def answer_mail(
     not_kept = [*files.refused, *mail.too_large]
     if not_kept:
         response = _told_files_not_kept(db, conversation, response, not_kept)
+    response = with_notices(db, conversation, response)
     db.commit()
     if _may_answer_automatically(db, conversation, settings.mail_auto_replies_per_hour, now):
         turn = Turn(

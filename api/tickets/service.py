@@ -352,10 +352,14 @@ def resolve(
     agent: Agent,
     undo_window: timedelta = timedelta(0),
     now: datetime | None = None,
+    notice: str | None = None,
+    **detail: Any,
 ) -> Ticket:
     """Close the ticket; the assistant answers the conversation again. The user is
     told once `undo_window` has passed (the notice waits in the conversation and the
-    outbox until then), so an undone resolve is never told."""
+    outbox until then), so an undone resolve is never told. `notice` replaces the
+    usual "case resolved" text (an incident's resolution says what was wrong), and
+    `detail` goes into the audit event."""
     _check_may_work_on(ticket, agent)
     now = now or utcnow()
     holder, claimed_at = ticket.assigned_agent_id, ticket.claimed_at
@@ -367,8 +371,9 @@ def resolve(
         now=now,
         assignee=holder,
         claimed_at=claimed_at.isoformat() if claimed_at else None,
+        **detail,
     )
-    text = text_for("ticket_resolved", ticket.language, ticket=ticket.id)
+    text = notice or text_for("ticket_resolved", ticket.language, ticket=ticket.id)
     notice = _say(db, ticket, "notice", text, at=now + undo_window)
     event.detail = {**event.detail, "notice": notice.id}
     db.commit()

@@ -10,11 +10,20 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import api.agents.models
+import api.alarms.models
+import api.attachments.models
 import api.channels.models
 import api.conversations.models
+import api.feedback.models
+import api.incidents.models
+import api.insights.models
 import api.knowledge.models
+import api.mail.models
 import api.outbox.models
-import api.tickets.models  # noqa: F401
+import api.replies.models
+import api.retention.models
+import api.tickets.models
+import api.webhooks.models  # noqa: F401
 from api.database import Base, make_engine
 from api.migrations import schema_is_current, upgrade_database
 from stack.processes import MAIN_PYTHON, ROOT

@@ -16,12 +16,25 @@ export function setLang(lang) {
   prefs.set("lang", lang);
 }
 
+// The main texts, then one file per part of the console (console/texts/*.json),
+// merged per language; a part that does not load leaves its keys to show as keys.
+const TEXT_FILES = [
+  "/static/console-i18n.json",
+  ...["incidents", "feedback", "webhooks", "privacy", "replies"].map((part) => `/static/console/texts/${part}.json`),
+];
+
 export async function loadTexts() {
-  try {
-    const res = await fetch("/static/console-i18n.json");
-    texts = await res.json();
-  } catch {
-    texts = {};
+  const parts = await Promise.all(TEXT_FILES.map(async (file) => {
+    try {
+      const res = await fetch(file);
+      return res.ok ? await res.json() : {};
+    } catch {
+      return {};
+    }
+  }));
+  texts = {};
+  for (const part of parts) {
+    for (const [lang, entries] of Object.entries(part)) texts[lang] = { ...texts[lang], ...entries };
   }
 }
 

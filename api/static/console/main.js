@@ -15,7 +15,11 @@
 import { pollAlerts, renderAlerts, alertSettings, forgetAlerts, updateTitle } from "./alerts.js";
 import { api, isMissing, whenUnauthorised } from "./client.js";
 import { applyPageTexts, loadTexts, setLang, t, uiLang } from "./i18n.js";
+import { loadIncidentDashboard, loadIncidents } from "./incidents.js";
 import { DAYS, loadDashboard, loadDrafts, loadUnanswered } from "./insights.js";
+import { loadPrivacy } from "./privacy.js";
+import { loadReplies } from "./replies.js";
+import { loadWebhooks } from "./webhooks.js";
 import { refreshQueues, rememberFilters, renderQueues, tick } from "./queues.js";
 import { onKey } from "./shortcuts.js";
 import { myQueues, session, state } from "./store.js";
@@ -104,7 +108,13 @@ async function probeFeatures() {
     unanswered: `/api/v1/insights/unanswered?days=${DAYS}`,
     dashboard: `/api/v1/insights/dashboard?days=${DAYS}`,
     drafts: "/api/v1/knowledge/drafts?status=proposed",
+    incidents: "/api/v1/incidents?all=true",
+    replies: "/api/v1/saved-replies",
+    webhooks: "/api/v1/webhooks/endpoints",
+    privacy: "/api/v1/retention/policy",
   };
+  // Views for admins only: an agent's probe is refused (403), and the link stays hidden.
+  const ADMIN_ONLY = ["drafts", "webhooks", "privacy"];
   await Promise.all(Object.entries(probes).map(async ([name, path]) => {
     try {
       await api(path);
@@ -114,9 +124,8 @@ async function probeFeatures() {
     }
   }));
   const link = (name) => document.querySelector(`[data-nav="${name}"]`);
-  link("unanswered").hidden = !state.features.unanswered;
-  link("dashboard").hidden = !state.features.dashboard;
-  link("drafts").hidden = !(state.features.drafts && state.user?.role === "admin");
+  for (const name of ["unanswered", "dashboard", "incidents", "replies"]) link(name).hidden = !state.features[name];
+  for (const name of ADMIN_ONLY) link(name).hidden = !(state.features[name] && state.user?.role === "admin");
 }
 
 // ---- views and routing ----
@@ -142,9 +151,18 @@ function route(focus = false) {
     show("ticket");
     return openTicket(Number(arg), focus);
   }
-  if (["unanswered", "dashboard", "drafts"].includes(view) && state.features[view] !== false) {
+  const views = {
+    unanswered: loadUnanswered,
+    dashboard: () => Promise.all([loadDashboard(), loadIncidentDashboard()]),
+    drafts: loadDrafts,
+    incidents: loadIncidents,
+    replies: loadReplies,
+    webhooks: loadWebhooks,
+    privacy: loadPrivacy,
+  };
+  if (view in views && state.features[view] !== false) {
     show(view, focus);
-    return { unanswered: loadUnanswered, dashboard: loadDashboard, drafts: loadDrafts }[view]();
+    return views[view]();
   }
   if (view === "queues" && arg && myQueues().some((q) => q.id === arg)) {
     location.replace(`#/queues?queue=${arg}`);

@@ -1,0 +1,1 @@
+"""Customer feedback (CSAT): the question after a resolve, and the answers."""

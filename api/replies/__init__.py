@@ -1,0 +1,1 @@
+"""Saved replies per queue and language, and who has a ticket open or is typing in it."""

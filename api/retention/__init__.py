@@ -1,0 +1,1 @@
+"""Retention of stored data, and erasure requests for one person."""

@@ -1,0 +1,3 @@
+// The case register's webhook endpoints (admins): register, pause, test, deliveries.
+
+export async function loadWebhooks() {}

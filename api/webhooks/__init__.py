@@ -1,0 +1,1 @@
+"""Signed webhooks (Standard Webhooks) to the case register, and the ticket export."""

@@ -1,0 +1,3 @@
+"""The tables of api/webhooks (migration in api/alembic/versions)."""
+
+from __future__ import annotations
