@@ -10,7 +10,9 @@ import yaml
 
 from bot.language import SUPPORTED
 
-_REPLIES = Path(__file__).parent / "data" / "replies.yml"
+# replies.yml, and one replies_<part>.yml per feature that has texts of its own
+# (incidents, feedback): merged, a key defined twice is an error.
+_REPLY_FILES = sorted((Path(__file__).parent / "data").glob("replies*.yml"))
 _FACTS = Path(__file__).resolve().parent.parent / "knowledge" / "facts" / "support.yml"
 
 
@@ -23,11 +25,16 @@ def support_facts() -> dict[str, Any]:
 
 @cache
 def _replies() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = yaml.safe_load(_REPLIES.read_text(encoding="utf-8"))
-    for key, texts in data.items():
-        missing = set(SUPPORTED) - set(texts)
-        if missing:
-            raise ValueError(f"{_REPLIES}: {key} has no text in {sorted(missing)}")
+    data: dict[str, dict[str, str]] = {}
+    for path in _REPLY_FILES:
+        part: dict[str, dict[str, str]] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key, texts in part.items():
+            if key in data:
+                raise ValueError(f"{path}: {key} is defined in another replies file too")
+            missing = set(SUPPORTED) - set(texts)
+            if missing:
+                raise ValueError(f"{path}: {key} has no text in {sorted(missing)}")
+            data[key] = texts
     return data
 
 
