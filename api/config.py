@@ -185,14 +185,62 @@ class Settings(BaseSettings):
     login_address_forget_minutes: float = 15.0
 
     # ---- Incidents (api/incidents) ----
+    # A ticket opened this long before an incident's start is still proposed for
+    # linking (the first reports often come before the incident is published).
+    incident_link_slack_minutes: float = Field(default=30.0, ge=0)
+    # At most this many tickets are proposed for linking at once.
+    incident_proposals_limit: int = Field(default=50, ge=1, le=500)
+    # The public list of active incidents (the widget's banner), per client address.
+    rate_limit_incidents_per_client: str = "120/minute"
 
     # ---- Customer feedback (api/feedback) ----
+    # After a resolve, and at the end of a conversation the assistant answered
+    # alone, the user is asked once how it went (1-5, an optional comment) on their
+    # channel; a phone caller by SMS, when their number is a mobile one. Off: no
+    # question is asked (answers to questions asked before still count).
+    feedback_enabled: bool = True
+    # A question not answered within this time lapses: a later "4" is an ordinary
+    # message again.
+    feedback_answer_hours: float = Field(default=48.0, gt=0)
+    # After a bare score ("4"), the user's next message within this time is taken
+    # as its comment (unless it asks something or needs a person).
+    feedback_comment_minutes: float = Field(default=10.0, ge=0)
 
     # ---- Webhooks to the case register (api/webhooks) ----
+    # How long the outbox waits for a receiver's answer to one delivery; a slow
+    # receiver is tried again with the outbox's backoff.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # The ticket export streams the tickets in batches of this many.
+    export_batch_size: int = Field(default=200, ge=1)
 
     # ---- Retention and erasure (api/retention) ----
+    # Days each kind of data is kept before the daily job anonymises or deletes it
+    # (0: kept for ever). Defaults and their reasons: docs/retention.md.
+    # Conversations that never became a ticket, from their last message.
+    retention_conversation_days: int = Field(default=90, ge=0)
+    # Resolved tickets with their conversation and messages, from the last resolve
+    # (keep it longer than reopen_window_hours: a reopened case needs its text).
+    retention_ticket_days: int = Field(default=730, ge=0)
+    # Sealed originals of masked messages, and attachments (rows and files).
+    retention_original_days: int = Field(default=30, ge=0)
+    # Audit log events, from when they happened.
+    retention_audit_days: int = Field(default=730, ge=0)
+    # Outbox rows sent, failed or withdrawn (a pending row is never deleted).
+    retention_outbox_days: int = Field(default=30, ge=0)
+    # Rasa's trackers, from the conversation's last message.
+    retention_tracker_days: int = Field(default=7, ge=0)
+    # The channels' receipts of delivered updates (only for ignoring redeliveries).
+    retention_receipt_days: int = Field(default=7, ge=0)
+    # Rows per transaction, and how often the job runs (it runs once at start-up).
+    retention_batch_size: int = Field(default=500, ge=1)
+    retention_every_hours: float = Field(default=24.0, gt=0)
 
     # ---- Saved replies and presence (api/replies) ----
+    # An agent counts as having a ticket open for this long after their console's
+    # last heartbeat (it sends one every third of this while the ticket is open),
+    # and as typing for `presence_typing_seconds` after they last said so.
+    presence_expiry_seconds: float = Field(default=20.0, ge=3)
+    presence_typing_seconds: float = Field(default=8.0, ge=1)
 
 
 @cache

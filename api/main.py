@@ -39,6 +39,7 @@ from api.openapi import truthful_openapi
 from api.queues.router import router as queues_router
 from api.ratelimit import RateLimits, RateLimitsDep, Scope, client_address
 from api.replies.router import router as replies_router
+from api.retention.job import run_daily
 from api.retention.router import router as retention_router
 from api.tickets.router import router as tickets_router
 from api.tickets.watch import watch_due_times
@@ -71,7 +72,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             watcher = asyncio.create_task(
                 watch_due_times(factory, settings.sla_check_seconds, settings)
             )
+            retention = asyncio.create_task(run_daily(factory, settings, app.state.assistant))
             yield
+            retention.cancel()
             watcher.cancel()
         engine.dispose()
 

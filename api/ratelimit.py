@@ -43,6 +43,7 @@ class Scope(StrEnum):
     MESSAGES_SENDER = "messages_sender"
     MESSAGES_CLIENT = "messages_client"
     WIDGET_CLIENT = "widget_client"
+    INCIDENTS_CLIENT = "incidents_client"
     WEBHOOK_CLIENT = "webhook_client"
     WEBHOOK_SENDER = "webhook_sender"
 
@@ -55,6 +56,7 @@ def _limits_of(settings: Settings) -> dict[Scope, list[RateLimitItem]]:
         Scope.MESSAGES_SENDER: settings.rate_limit_messages_per_sender,
         Scope.MESSAGES_CLIENT: settings.rate_limit_messages_per_client,
         Scope.WIDGET_CLIENT: settings.rate_limit_widget_per_client,
+        Scope.INCIDENTS_CLIENT: settings.rate_limit_incidents_per_client,
         Scope.WEBHOOK_CLIENT: settings.rate_limit_webhook_per_client,
         Scope.WEBHOOK_SENDER: settings.rate_limit_webhook_per_sender,
     }

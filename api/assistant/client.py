@@ -102,6 +102,25 @@ class RasaClient:
             slots=tracker.get("slots") or {},
         )
 
+    def reset_tracker(self, *, conversation_key: str) -> bool:
+        """Empty the conversation's tracker in Rasa (its events replaced by none), for
+        retention and erasure; whether Rasa did."""
+        try:
+            response = self._http.put(
+                f"{self._rasa}/conversations/{conversation_key}/tracker/events",
+                params={"include_events": "NONE", "token": self._token},
+                json=[],
+                timeout=self._timeout,
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            # Not the exception itself: its text holds the URL, and the URL the token.
+            log.warning(
+                "could not reset the tracker of %s: %s", conversation_key, type(exc).__name__
+            )
+            return False
+        return True
+
     def rasa_status(self) -> dict[str, Any]:
         """Rasa's own status (the loaded model), or the reason it is not reachable."""
         try:

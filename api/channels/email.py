@@ -36,6 +36,7 @@ from api.conversations.models import Conversation, Message, MessageStatus
 from api.conversations.schemas import BotMessage, ChatResponse
 from api.conversations.service import cleaned_or_none, outbound_message, record_gateway_answer
 from api.database import utcnow
+from api.feedback.service import take_answer as feedback_answer
 from api.handoffs.schemas import HandoffCreate
 from api.handoffs.service import hand_off
 from api.incidents.service import with_notices
@@ -219,8 +220,14 @@ def answer_mail(
 def _route(
     db: Session, settings: Settings, arrived: _Arrived, *, with_files: bool
 ) -> tuple[ChatResponse, Ticket | None]:
-    """To the open case, to the knowledge base's answer, or to a new (or reopened) case."""
+    """To the feedback question's answer, to the open case, to the knowledge base's
+    answer, or to a new (or reopened) case."""
     conversation, message = arrived.conversation, arrived.message
+    # A score in reply to the question after a resolve rates the case, not reopens it.
+    body = message.text.split("\n\n", 1)[-1]  # without the subject question_of put first
+    rated = feedback_answer(db, conversation, message, settings, body=body)
+    if rated is not None:
+        return rated, None
     open_ticket = open_ticket_of(db=db, conversation=conversation)
     if open_ticket is not None:
         added = reply("mail_added", conversation.language, ticket=open_ticket.id)

@@ -24,6 +24,7 @@ from api.conversations import service as conversations
 from api.conversations.models import Conversation, ConversationState, Message, MessageStatus
 from api.conversations.schemas import ChatResponse, Handoff
 from api.exceptions import InvalidInput
+from api.feedback.service import ask_at_the_end
 from api.feedback.service import take_answer as feedback_answer
 from api.incidents.service import with_notices
 from api.ratelimit import RateLimited, RateLimits, Scope
@@ -53,9 +54,14 @@ def take_turn(*, db: Session, assistant: RasaClient, settings: Settings, inbound
         return Turn(inbound, language=refused.language, conversation=existing, refused=refused)
     conversation, message = record_message(db, settings, inbound, existing, decision, text)
     response = (
-        feedback_answer(db, conversation, message)
+        feedback_answer(db, conversation, message, settings)
         or _to_ticket(db, conversation, message)
-        or _to_assistant(db, assistant, conversation, message, inbound, original=text)
+        or ask_at_the_end(
+            db,
+            settings,
+            conversation,
+            _to_assistant(db, assistant, conversation, message, inbound, original=text),
+        )
     )
     response = with_notices(db, conversation, response)
     return Turn(inbound, language=response.language, conversation=conversation, response=response)

@@ -28,6 +28,7 @@ from api.conversations.schemas import ChatRequest, ChatResponse, ConversationMes
 from api.conversations.tokens import HEADER, ConversationForbidden, holds_token, issue_token
 from api.database import utcnow
 from api.deps import MAX_ID, AssistantDep, SessionDep, SettingsDep
+from api.feedback.service import buttons_for as feedback_buttons
 from api.ratelimit import RateLimitsDep, Scope, client_address
 from bot.language import choose_language
 
@@ -35,8 +36,10 @@ router = APIRouter(prefix="/api/v1", tags=["chat"])
 
 # What the user sees of their conversation: their messages, the assistant's, the
 # gateway's own answers ("system": the assistant is down, the case waits), agents'
-# replies and notices; nothing only agents see.
-SHOWN_TO_USER = ("user", "bot", "system", "agent", "notice")
+# replies, notices and the feedback question (api/feedback); nothing only agents see.
+SHOWN_TO_USER = ("user", "bot", "system", "agent", "notice", "feedback")
+# What polling brings while a person has the case, or just had it.
+POLLED = ("agent", "notice", "feedback")
 # A conversation is open while a person has its case, or for this long after its
 # latest message; after that the widget starts a new one.
 OPEN_FOR = timedelta(hours=24)
@@ -142,11 +145,17 @@ def new_messages(
         )
         found = [m for m in shown if m.id > after] if _is_open(conversation, shown) else []
     else:
-        found = service.messages_after(db=db, conversation=conversation, after=after)
+        found = service.messages_after(
+            db=db, conversation=conversation, after=after, authors=POLLED
+        )
     names = _agent_names(db, found)
+    choices = feedback_buttons(db, (m.id for m in found))
     return MessagePage(
         messages=[
-            _as_sent(m, settings, names.get(m.agent_id) if m.agent_id else None) for m in found
+            _as_sent(m, settings, names.get(m.agent_id) if m.agent_id else None).model_copy(
+                update={"buttons": choices.get(m.id, [])}
+            )
+            for m in found
         ]
     )
 

@@ -86,7 +86,10 @@ class ConversationMessage(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    author: str = Field(description="user, bot, system (the gateway's own answer), agent or notice")
+    author: str = Field(
+        description="user, bot, system (the gateway's own answer), agent, notice or "
+        "feedback (the question how it went, api/feedback)"
+    )
     text: str
     language: str
     created_at: datetime
@@ -94,6 +97,10 @@ class ConversationMessage(BaseModel):
         default=None,
         description="The display name of the agent who wrote it (agent replies only; "
         "none when it cannot be told, and the chat then names the role)",
+    )
+    buttons: list[Button] = Field(
+        default_factory=list,
+        description="Choices to offer, each sent as the next message (the feedback question's 1-5)",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -63,6 +64,47 @@ class UnansweredCount(BaseModel):
     count: int
 
 
+class CsatFigure(BaseModel):
+    """The answers to the feedback question of one queue, for one kind of help."""
+
+    queue: str
+    kind: Literal["assistant", "person"] = Field(
+        description="assistant: a conversation the assistant answered alone; person: a "
+        "ticket an agent resolved"
+    )
+    count: int  # answers
+    mean: float  # of the scores 1-5
+    satisfied_share: float  # the share of answers 4 or 5
+
+
+class DurationFigure(BaseModel):
+    """Durations of one queue and priority, in working time: office hours on working
+    days (Swedish holidays off), every hour for a queue open around the clock."""
+
+    queue: str
+    priority: int
+    count: int
+    mean_minutes: float
+    median_minutes: float
+
+
+class ReopenSummary(BaseModel):
+    resolved: int  # tickets resolved at least once
+    reopened: int  # of those, reopened at least once
+    rate: float | None  # reopened / resolved; None without any
+
+
+class DurableSummary(BaseModel):
+    """Resolutions not reopened within `days` days. Those younger than that are not
+    judged yet (`not_yet_judged`) and count in neither `judged` nor `durable`."""
+
+    days: int
+    judged: int
+    durable: int
+    share: float | None  # durable / judged; None without any
+    not_yet_judged: int
+
+
 class Dashboard(BaseModel):
     days: list[DayCount]
     by_channel: dict[str, int]
@@ -72,3 +114,8 @@ class Dashboard(BaseModel):
     sla: SlaSummary
     top_topics: list[TopicCount]
     top_unanswered: list[UnansweredCount]
+    csat: list[CsatFigure]
+    first_response: list[DurationFigure]  # created -> the first agent reply
+    resolution: list[DurationFigure]  # created or reopened -> resolved
+    reopens: ReopenSummary
+    durable: DurableSummary

@@ -2,17 +2,25 @@
 conversations, messages and tickets (SQLite and PostgreSQL alike).
 
 A conversation counts in the period it was started; a ticket in the period
-it was opened. Days are UTC days.
+it was opened; a feedback answer in the period it was asked. Days are UTC days.
+
+Ticket durations are read from the audit log (every resolve, undo and reopen is
+there, with its time) and counted in working time, as the SLA is: office hours
+on working days, Swedish holidays off, every hour for a queue open around the
+clock (bot/hours.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from statistics import mean, median
+from typing import Any
 
 import yaml
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
@@ -24,11 +32,16 @@ from api.config import ROOT
 from api.conversations.models import Conversation, Message
 from api.database import utcnow
 from api.errors import DomainError
+from api.feedback.models import Feedback
 from api.insights.models import UnansweredDismissal
 from api.insights.schemas import (
+    CsatFigure,
     Dashboard,
     DayCount,
+    DurableSummary,
+    DurationFigure,
     HandoffCount,
+    ReopenSummary,
     SlaSummary,
     TopicCount,
     UnansweredCount,
@@ -36,7 +49,8 @@ from api.insights.schemas import (
 from api.knowledge.models import KnowledgeDraft
 from api.knowledge.service import new_draft
 from api.queues.schemas import Texts
-from api.tickets.models import Ticket, TicketStatus
+from api.tickets.models import AuditEvent, Ticket, TicketStatus
+from bot.hours import office_hours, queue_is_always_open
 from bot.knowledge.articles import load_articles
 from bot.knowledge.text import folded
 from bot.language import SUPPORTED
@@ -261,6 +275,8 @@ def dashboard(
             UnansweredCount(id=g.id, text=g.text, count=g.count)
             for g in unanswered(db=db, since=since, limit=TOP)
         ],
+        csat=_csat(db, since, queues),
+        **_ticket_times(db, tickets, now),
     )
 
 
@@ -335,3 +351,176 @@ def topic_titles(topic: str) -> Texts:
     titles = {a.language: a.title for a in load_articles() if a.topic == topic}
     fallback = next(iter(titles.values()), topic)
     return Texts(**{lang: titles.get(lang, fallback) for lang in SUPPORTED})
+
+
+# ---- customer feedback and ticket durations ----------------------------------------
+
+DURABLE_DAYS = 7  # a resolution not reopened within this is durable
+SATISFIED = 4  # scores 4 and 5
+_MINUTE = timedelta(minutes=1)
+
+
+def _csat(db: Session, since: datetime, queues: Collection[str] | None) -> list[CsatFigure]:
+    """Answers per queue and kind (assistant alone, with a person), of the queues given."""
+    answered = and_(Feedback.score.is_not(None), Feedback.asked_at >= since)
+    if queues is not None:
+        answered = and_(answered, Feedback.queue.in_(list(queues)))
+    rows = db.execute(
+        select(
+            Feedback.queue,
+            Feedback.kind,
+            func.count(),
+            func.avg(Feedback.score),
+            func.count(case((Feedback.score >= SATISFIED, 1))),
+        )
+        .where(answered)
+        .group_by(Feedback.queue, Feedback.kind)
+        .order_by(Feedback.queue, Feedback.kind)
+    )
+    return [
+        CsatFigure(
+            queue=queue,
+            kind=kind,
+            count=n,
+            mean=round(float(average), 2),
+            satisfied_share=satisfied / n,
+        )
+        for queue, kind, n, average, satisfied in rows
+    ]
+
+
+def working_time(start: datetime, end: datetime, queue: str) -> timedelta:
+    """The time between `start` and `end` that `queue` is staffed: all of it for a
+    queue open around the clock, else the office hours of the working days between."""
+    if end <= start:
+        return timedelta(0)
+    if queue_is_always_open(queue):
+        return end - start
+    hours = office_hours()
+    day, last = start.astimezone(hours.zone).date(), end.astimezone(hours.zone).date()
+    total = timedelta(0)
+    while day <= last:
+        total += _open_part(day, start, end)
+        day += timedelta(days=1)
+    return total
+
+
+def _open_part(day: date, start: datetime, end: datetime) -> timedelta:
+    hours = office_hours()
+    if not hours.is_working_day(day):
+        return timedelta(0)
+    opens = datetime.combine(day, hours.opens, hours.zone)
+    closes = datetime.combine(day, hours.closes, hours.zone)
+    return max(timedelta(0), min(end, closes) - max(start, opens))
+
+
+@dataclass
+class _History:
+    """One ticket's resolutions, as its audit log tells them."""
+
+    queue: str
+    priority: int
+    created_at: datetime
+    first_reply_at: datetime | None = None
+    # (started: created or reopened, resolved) of each resolve that was not undone
+    resolutions: list[tuple[datetime, datetime]] = field(default_factory=list)
+    reopens: list[datetime] = field(default_factory=list)
+
+
+def _histories(db: Session, tickets: ColumnElement[bool]) -> list[_History]:
+    found: dict[int, _History] = {}
+    for ticket_id, queue, priority, created_at in db.execute(
+        select(Ticket.id, Ticket.queue, Ticket.priority, Ticket.created_at).where(tickets)
+    ):
+        found[ticket_id] = _History(queue, priority, created_at)
+    events = db.execute(
+        select(AuditEvent.ticket_id, AuditEvent.action, AuditEvent.created_at)
+        .where(AuditEvent.ticket_id.in_(select(Ticket.id).where(tickets)))
+        .order_by(AuditEvent.ticket_id, AuditEvent.created_at, AuditEvent.id)
+    )
+    started: dict[int, datetime] = {}
+    for ticket_id, action, at in events:
+        _follow(found[ticket_id], started, ticket_id, action, at)
+    return list(found.values())
+
+
+def _follow(
+    history: _History, started: dict[int, datetime], ticket_id: int, action: str, at: datetime
+) -> None:
+    """One audit event of a ticket into its history (events in order)."""
+    if action == "replied" and history.first_reply_at is None:
+        history.first_reply_at = at
+    elif action == "resolved":
+        history.resolutions.append((started.get(ticket_id, history.created_at), at))
+    elif action == "resolve_undone" and history.resolutions:
+        history.resolutions.pop()  # never told: it did not happen for the user
+    elif action == "reopened":
+        history.reopens.append(at)
+        started[ticket_id] = at
+
+
+def _ticket_times(db: Session, tickets: ColumnElement[bool], now: datetime) -> dict[str, Any]:
+    histories = _histories(db, tickets)
+    first = [
+        (h.queue, h.priority, working_time(h.created_at, h.first_reply_at, h.queue))
+        for h in histories
+        if h.first_reply_at is not None
+    ]
+    resolution = [
+        (h.queue, h.priority, working_time(begun, done, h.queue))
+        for h in histories
+        for begun, done in h.resolutions
+    ]
+    return {
+        "first_response": _durations(first),
+        "resolution": _durations(resolution),
+        "reopens": _reopens(histories),
+        "durable": _durable(histories, now),
+    }
+
+
+def _durations(rows: Iterable[tuple[str, int, timedelta]]) -> list[DurationFigure]:
+    grouped: dict[tuple[str, int], list[float]] = defaultdict(list)
+    for queue, priority, took in rows:
+        grouped[(queue, priority)].append(took / _MINUTE)
+    return [
+        DurationFigure(
+            queue=queue,
+            priority=priority,
+            count=len(minutes),
+            mean_minutes=round(mean(minutes), 1),
+            median_minutes=round(median(minutes), 1),
+        )
+        for (queue, priority), minutes in sorted(grouped.items())
+    ]
+
+
+def _reopens(histories: list[_History]) -> ReopenSummary:
+    resolved = [h for h in histories if h.resolutions]
+    reopened = sum(1 for h in resolved if h.reopens)
+    return ReopenSummary(
+        resolved=len(resolved),
+        reopened=reopened,
+        rate=reopened / len(resolved) if resolved else None,
+    )
+
+
+def _durable(histories: list[_History], now: datetime) -> DurableSummary:
+    """Each resolution judged once it is DURABLE_DAYS old: durable if no reopen came
+    within that time after it."""
+    window = timedelta(days=DURABLE_DAYS)
+    judged = durable = waiting = 0
+    for history in histories:
+        for _begun, done in history.resolutions:
+            if done > now - window:
+                waiting += 1
+                continue
+            judged += 1
+            durable += not any(done < r <= done + window for r in history.reopens)
+    return DurableSummary(
+        days=DURABLE_DAYS,
+        judged=judged,
+        durable=durable,
+        share=durable / judged if judged else None,
+        not_yet_judged=waiting,
+    )

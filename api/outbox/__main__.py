@@ -10,7 +10,7 @@ from api.addresses import address_secret
 from api.config import get_settings
 from api.database import make_engine, session_factory
 from api.migrations import upgrade_when_reachable
-from api.outbox.senders import configured_senders
+from api.outbox.senders import WebhookSender, configured_senders
 from api.outbox.worker import run
 
 
@@ -28,13 +28,13 @@ def main() -> None:
     # It may start before the gateway (or alone): it migrates the database itself
     # rather than finding no outbox table (upgrades are serialised, see api.migrations).
     if upgrade_when_reachable(engine, stop, settings.outbox_poll_seconds):
-        run(
-            factory=session_factory(engine),
-            senders=configured_senders(settings),
-            settings=settings,
-            secret=address_secret(settings),
-            stop=stop,
+        factory, secret = session_factory(engine), address_secret(settings)
+        senders = configured_senders(settings)
+        # The case register's webhooks need no credentials, only the database.
+        senders["webhook"] = WebhookSender(
+            factory, secret, timeout=settings.webhook_timeout_seconds
         )
+        run(factory=factory, senders=senders, settings=settings, secret=secret, stop=stop)
     engine.dispose()
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import smtplib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from email.message import EmailMessage
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from api.config import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 class SendFailed(Exception):
@@ -161,6 +165,91 @@ class EmailSender:
         if self.security == "starttls":
             smtp.starttls(context=ssl.create_default_context())
         return smtp
+
+
+class WebhookSender:
+    """Posts a signed webhook (Standard Webhooks) to a case-register endpoint
+    (address: the endpoint's URL; headers: the delivery's `webhook-id` and endpoint).
+
+    The endpoint is read at the moment of sending: a paused one waits, a removed
+    or disabled one fails, and its address is checked against private networks
+    again (what a name resolves to can change since registration). Redirects are
+    not followed (one could lead inside the network). 2xx is delivered; 410 Gone
+    disables the endpoint; any other answer is tried again later with the outbox's
+    backoff. Errors never carry the URL, which may hold the receiver's token.
+    """
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        key: bytes,
+        *,
+        timeout: float = 10.0,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        import httpx
+
+        from api.database import utcnow
+
+        self.factory, self.key = factory, key
+        self.clock = clock or utcnow
+        self.client = httpx.Client(timeout=timeout, follow_redirects=False)
+
+    def send(self, address: str, text: str, headers: Mapping[str, str]) -> None:
+        from api.webhooks.signing import signed_headers
+
+        endpoint_id = int(headers.get("endpoint", "0"))
+        secret = self._usable_secret(address, endpoint_id)
+        # A new timestamp on every try (the id stays): receivers refuse old ones.
+        signed = signed_headers(secret, headers["webhook-id"], self.clock(), text)
+        self._post(address, text, signed, endpoint_id)
+
+    def _usable_secret(self, address: str, endpoint_id: int) -> str:
+        from api.webhooks import service
+        from api.webhooks.models import EndpointStatus
+        from api.webhooks.ssrf import UnsafeTarget, check_target
+
+        with self.factory() as db:
+            found = service.receiver(db=db, endpoint_id=endpoint_id, key=self.key)
+            if found is None:
+                raise SendFailed("webhook endpoint deleted", permanent=True)
+            endpoint, secret = found
+            if endpoint.status in (EndpointStatus.DELETED, EndpointStatus.DISABLED):
+                raise SendFailed(f"webhook endpoint {endpoint.status}", permanent=True)
+            if endpoint.status == EndpointStatus.PAUSED:  # paused while this try began
+                raise SendFailed("webhook endpoint paused")
+            try:
+                check_target(
+                    address,
+                    allow_http=endpoint.allow_http,
+                    allow_private_network=endpoint.allow_private_network,
+                )
+            except UnsafeTarget as exc:
+                raise SendFailed(f"address refused: {exc.detail}") from exc
+        return secret
+
+    def _post(self, address: str, text: str, signed: dict[str, str], endpoint_id: int) -> None:
+        import httpx
+
+        from api.webhooks import service
+
+        try:
+            answer = self.client.post(
+                address,
+                content=text.encode(),
+                headers={**signed, "content-type": "application/json"},
+            )
+        except httpx.InvalidURL as exc:  # no later try can post to it
+            raise SendFailed("webhook: invalid address", permanent=True) from exc
+        except httpx.HTTPError as exc:  # network, TLS, timeout: later
+            raise SendFailed(f"webhook: {type(exc).__name__}") from exc
+        if answer.is_success:
+            return
+        if answer.status_code == 410:
+            with self.factory() as db:
+                service.disable(db=db, endpoint_id=endpoint_id, reason="the receiver answered 410")
+            raise SendFailed("webhook 410 Gone: endpoint disabled", permanent=True)
+        raise SendFailed(f"webhook HTTP {answer.status_code}")
 
 
 def configured_senders(settings: Settings) -> dict[str, Sender]:

@@ -23,6 +23,9 @@
   // panel is open, rarely while it is closed (the launcher then shows a badge).
   const POLL_OPEN_MS = 3000;
   const POLL_CLOSED_MS = 15000;
+  // Operating messages (incidents) are fetched when the panel opens, and this often
+  // while it is open.
+  const INCIDENTS_MS = 60000;
   // On a screen this narrow the panel is full-screen (widget.css), so it is modal.
   const FULL_SCREEN = window.matchMedia("(max-width: 480px)");
 
@@ -129,6 +132,8 @@
     ui.close = h("button", {
       type: "button", class: "tool close", "data-i18n-attr": "aria-label:close;title:close",
     }, icon(CLOSE_ICON, "stroke"));
+    // Operating messages about incidents, above the conversation (fetchIncidents).
+    ui.banner = h("div", { class: "incidents", role: "status", hidden: true });
     ui.log = h("div", {
       class: "log", role: "log", "aria-live": "polite", tabindex: "0",
       "data-i18n-attr": "aria-label:logLabel",
@@ -153,7 +158,7 @@
         h("h2", { id: "title", "data-i18n": "title" }),
         h("label", { for: "lang", class: "sr-only", "data-i18n": "languageLabel" }),
         ui.select, ui.restart, ui.close),
-      ui.log, ui.form);
+      ui.banner, ui.log, ui.form);
   }
 
   const isOpen = () => !ui.panel.hidden;
@@ -248,7 +253,9 @@
     // "system": the gateway's own answer (the assistant is down, the case waits).
     const who = m.author === "system" ? "bot" : SPEAKER[m.author] ? m.author : "notice";
     const agentName = typeof m.agent_name === "string" ? m.agent_name : null;
-    addBubble(who, m.text, asLang(m.language), { agentName });
+    const { div } = addBubble(who, m.text, asLang(m.language), { agentName });
+    // The feedback question's 1-5 (only while it is open; typing the number works too).
+    if (Array.isArray(m.buttons) && m.buttons.length) addChoices(div, m.buttons);
     lastSeenId = Math.max(lastSeenId, m.id);
   }
   const isStored = (m) => Number.isInteger(m?.id) && typeof m.text === "string" && m.text !== "";
@@ -287,6 +294,7 @@
     }
     uiLang = lang;
     applyTexts();
+    if (isOpen()) fetchIncidents();
   }
 
   // After a reload or a return to the page, the conversation comes back from the
@@ -347,6 +355,47 @@
     handedOff = value;
     saveHandoff();
     schedulePoll();
+  }
+
+  // ---- operating messages (GET /api/v1/incidents, public) ----
+  // A banner per active incident, in the user's language; one the user closed stays
+  // closed until the incident is updated (its version changes). A resolved incident
+  // is no longer listed, so its banner goes.
+  const dismissed = () => new Set(String(store.get("incidents-dismissed") || "").split(" ").filter(Boolean));
+  let incidentsTimer = null, shownIncidents = [];
+  async function fetchIncidents() {
+    clearTimeout(incidentsTimer);
+    incidentsTimer = null;
+    try {
+      const res = await fetch(`${API}/api/v1/incidents?lang=${uiLang}`, { headers: { Accept: "application/json" } });
+      const data = res.ok ? await res.json() : null;
+      if (Array.isArray(data?.incidents)) {
+        shownIncidents = data.incidents.filter((i) => Number.isInteger(i?.id) && typeof i.title === "string");
+        showIncidents();
+      }
+    } catch { /* offline: the banners stay as they were */ }
+    if (isOpen() && !document.hidden) incidentsTimer = setTimeout(fetchIncidents, INCIDENTS_MS);
+  }
+
+  function showIncidents() {
+    const closed = dismissed();
+    const banners = shownIncidents.filter((i) => !closed.has(`${i.id}:${i.version}`)).map((i) => {
+      const dismiss = () => {
+        store.set("incidents-dismissed", [...closed, `${i.id}:${i.version}`].slice(-50).join(" "));
+        showIncidents();
+        ui.input.focus();
+      };
+      const lang = asLang(i.language) || uiLang;
+      return h("div", { class: "incident", lang },
+        h("p", { class: "incident-title" }, h("strong", {}, i.title)),
+        h("div", { class: "text" }, paragraphs(String(i.text || ""))),
+        h("button", {
+          type: "button", class: "tool incident-close", lang: uiLang,
+          "aria-label": t("dismissIncident"), title: t("dismissIncident"), onclick: dismiss,
+        }, icon(CLOSE_ICON, "stroke")));
+    });
+    ui.banner.replaceChildren(...banners);
+    ui.banner.hidden = !banners.length;
   }
 
   // ---- sending ----
@@ -473,6 +522,7 @@
     setModal();
     ui.input.focus();
     schedulePoll(0); // a reply may have come while the panel was closed
+    fetchIncidents();
   }
 
   function close() {
@@ -517,9 +567,11 @@
       uiLang = explicitLang = ui.select.value;
       store.set("lang", uiLang);
       applyTexts();
+      if (isOpen()) fetchIncidents(); // the operating messages in the new language
     });
     document.addEventListener("visibilitychange",
       () => schedulePoll(document.hidden ? undefined : 0));
+    document.addEventListener("visibilitychange", () => { if (!document.hidden && isOpen()) fetchIncidents(); });
   }
 
   // The stylesheets come from the API's origin (the shared base first, then the

@@ -58,7 +58,7 @@ class Reader:
     their actions); a dependency, so every route answers alike."""
 
     def __init__(self, db: SessionDep, agent: CurrentAgent, settings: SettingsDep) -> None:
-        self.db, self.agent = db, agent
+        self.db, self.agent, self.settings = db, agent, settings
         self.undo_window = timedelta(seconds=settings.resolve_undo_seconds)
 
     def __call__(self, ticket: Ticket) -> TicketRead:
@@ -220,7 +220,11 @@ def change_priority(
 def resolve(ticket: CurrentTicket, db: SessionDep, agent: CurrentAgent, read: Read) -> TicketRead:
     """Close the ticket; the assistant answers the user again. The user is told once
     the undo window (`actions` offers undo_resolve meanwhile) has passed."""
-    return read(service.resolve(db=db, ticket=ticket, agent=agent, undo_window=read.undo_window))
+    return read(
+        service.resolve(
+            db=db, ticket=ticket, agent=agent, undo_window=read.undo_window, settings=read.settings
+        )
+    )
 
 
 @router.post("/{ticket_id}/undo-resolve", response_model=TicketRead)

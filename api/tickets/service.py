@@ -35,12 +35,15 @@ from api.addresses import AddressUnreadable, seal, unseal
 from api.agents.models import Agent, AgentRole
 from api.alarms.models import AlarmKind
 from api.alarms.service import raise_alarm
+from api.config import Settings
 from api.conversations.models import Conversation, ConversationState, Message, MessageStatus
 from api.database import utcnow
 from api.errors import DomainError
+from api.feedback.service import ask_after_resolve, withdraw_question
 from api.outbox.service import enqueue, withdraw
 from api.queues.service import known_queues
 from api.tickets.models import AuditEvent, Ticket, TicketStatus
+from api.webhooks.events import announce as announce_to_webhooks
 from bot.redaction import redact
 from bot.replies import reply as text_for
 from bot.sla import due_at, is_breached
@@ -284,6 +287,8 @@ def _audit(
         detail=detail,
     )
     db.add(event)
+    # To the case register's webhooks, once the commit's flush gives it an id.
+    announce_to_webhooks(db, event, ticket, agent)
     return event
 
 
@@ -353,13 +358,15 @@ def resolve(
     undo_window: timedelta = timedelta(0),
     now: datetime | None = None,
     notice: str | None = None,
+    settings: Settings | None = None,
     **detail: Any,
 ) -> Ticket:
     """Close the ticket; the assistant answers the conversation again. The user is
     told once `undo_window` has passed (the notice waits in the conversation and the
     outbox until then), so an undone resolve is never told. `notice` replaces the
     usual "case resolved" text (an incident's resolution says what was wrong), and
-    `detail` goes into the audit event."""
+    `detail` goes into the audit event. The feedback question follows the notice
+    (api/feedback; `settings`: the app's, else the process's)."""
     _check_may_work_on(ticket, agent)
     now = now or utcnow()
     holder, claimed_at = ticket.assigned_agent_id, ticket.claimed_at
@@ -374,8 +381,10 @@ def resolve(
         **detail,
     )
     text = notice or text_for("ticket_resolved", ticket.language, ticket=ticket.id)
-    notice = _say(db, ticket, "notice", text, at=now + undo_window)
-    event.detail = {**event.detail, "notice": notice.id}
+    told = _say(db, ticket, "notice", text, at=now + undo_window)
+    event.detail = {**event.detail, "notice": told.id}
+    # How it went, asked right after the notice and told with it (api/feedback).
+    ask_after_resolve(db=db, ticket=ticket, at=now + undo_window, settings=settings)
     db.commit()
     return ticket
 
@@ -436,15 +445,15 @@ def _may_undo(ticket: Ticket, agent: Agent, undo_window: timedelta, now: datetim
 
 
 def _withdraw_notice(db: Session, resolved: AuditEvent, now: datetime) -> bool:
-    """Take back the resolve's notice before it is told: False if it has been (or is
-    being) told already. The caller commits."""
+    """Take back the resolve's notice, and the feedback question told with it, before
+    they are told: False if they have been (or are being) told already. The caller
+    commits."""
     notice = db.get(Message, resolved.detail.get("notice") or 0)
-    if notice is None:
-        return True
-    if notice.created_at <= now or not withdraw(db=db, key=_outbox_key(notice)):
-        return False
-    notice.conversation.messages.remove(notice)  # never shown: deleted (delete-orphan)
-    return True
+    if notice is not None:
+        if notice.created_at <= now or not withdraw(db=db, key=_outbox_key(notice)):
+            return False
+        notice.conversation.messages.remove(notice)  # never shown: deleted (delete-orphan)
+    return withdraw_question(db=db, ticket_id=resolved.ticket_id, now=now)
 
 
 def reopen(
@@ -667,3 +676,11 @@ def set_contact(*, db: Session, ticket_id: int, contact: str) -> None:
     ticket = get_ticket(db=db, ticket_id=ticket_id)
     ticket.contact = contact
     db.commit()
+
+
+def record_event(
+    *, db: Session, ticket: Ticket, action: str, agent: Agent | None = None, **detail: Any
+) -> None:
+    """Write what another domain did to the ticket into its audit log (an incident
+    linked or unlinked, say), without changing the ticket; the caller commits."""
+    _audit(db, ticket, action, agent, **detail)

@@ -191,8 +191,8 @@ def test_writing_again_after_resolve_reopens_the_same_case(stack: Stack, db: Ses
     httpx.post(f"{api}/api/v1/tickets/{ticket_id}/resolve", headers=agent)
     # The user is told once the agent's undo window has passed.
     wait_until(lambda: _told_by_now(db, ticket_id), "the resolution notice due")
-    seen = stack.poll(sender).json()
-    assert f"Case {ticket_id} is now resolved" in seen["messages"][-1]["text"]
+    notices = [m for m in stack.poll(sender).json()["messages"] if m["author"] == "notice"]
+    assert f"Case {ticket_id} is now resolved" in notices[-1]["text"]
 
     # the bot has the conversation again; the user needs a person once more
     again = stack.chat(sender, "still wrong, I need to talk to a person").json()

@@ -122,7 +122,8 @@ export async function loadDashboard() {
         barChart(t("chartLanguage"), named(d.by_language, "language_")),
         barChart(t("chartHandoffs"), handoffs),
         barChart(t("chartTopics"), (d.top_topics || []).map((x) => ({ label: topicTitle(x), value: x.count }))),
-        barChart(t("chartUnanswered"), (d.top_unanswered || []).map((x) => ({ label: x.text, value: x.count })))));
+        barChart(t("chartUnanswered"), (d.top_unanswered || []).map((x) => ({ label: x.text, value: x.count }))),
+        ...feedbackCharts(d)));
   } catch (err) {
     quietFail(err);
   }
@@ -139,20 +140,59 @@ function svg(tag, attrs = {}, ...children) {
   return el;
 }
 
-function chartFigure(title, items, drawing) {
+// `columns` (optional): the table's number columns, each item's `cells` their values,
+// instead of the one "count" column; `note`: what the reader must know to read it.
+function chartFigure(title, items, drawing, { columns, note, total: showTotal = true } = {}) {
   const total = items.reduce((s, x) => s + x.value, 0);
   drawing.setAttribute("role", "img");
-  drawing.setAttribute("aria-label", `${title}: ${items.map((x) => `${x.label} ${x.value}`).join(", ") || t("nothingYet")}`);
+  drawing.setAttribute("aria-label", `${title}: ${items.map((x) => `${x.label} ${x.shown ?? x.value}`).join(", ") || t("nothingYet")}`);
+  const heads = columns || [t("count")];
+  const cells = (x) => (columns ? x.cells : [String(x.value)]);
   const table = h("table", { class: "data" },
-    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("label")), h("th", { scope: "col", class: "num" }, t("count")))),
-    h("tbody", {}, ...items.map((x) => h("tr", {}, h("td", {}, x.label), h("td", { class: "num" }, String(x.value))))));
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("label")), ...heads.map((c) => h("th", { scope: "col", class: "num" }, c)))),
+    h("tbody", {}, ...items.map((x) => h("tr", {}, h("td", {}, x.label), ...cells(x).map((c) => h("td", { class: "num" }, c))))));
   return h("figure", { class: "chart" },
-    h("figcaption", {}, title, h("span", { class: "muted" }, ` (${t("total")}: ${total})`)),
+    h("figcaption", {}, title, showTotal ? h("span", { class: "muted" }, ` (${t("total")}: ${total})`) : null),
+    note ? h("p", { class: "muted" }, note) : null,
     items.length ? drawing : h("p", { class: "muted" }, t("nothingYet")),
     items.length ? h("details", {}, h("summary", {}, t("showTable")), table) : null);
 }
 
-function barChart(title, items) {
+// ---- customer feedback and ticket times (api/insights: csat, first_response, ...) ----
+const decimal = (n) => (n == null ? "–" : new Intl.NumberFormat(document.documentElement.lang || "sv", { maximumFractionDigits: 1 }).format(n));
+const minutes = (n) => t("fbMinutes", { n: decimal(n) });
+
+function feedbackCharts(d) {
+  const csat = (d.csat || []).map((x) => ({
+    label: `${queueName(x.queue)} · ${t(`fbKind_${x.kind}`)}`, value: x.mean, shown: decimal(x.mean),
+    cells: [String(x.count), decimal(x.mean), percent(x.satisfied_share)],
+  }));
+  const times = (rows) => (rows || []).map((x) => ({
+    label: `${queueName(x.queue)} · ${t("priorityShort", { p: x.priority })}`, value: x.median_minutes, shown: minutes(x.median_minutes),
+    cells: [String(x.count), minutes(x.median_minutes), minutes(x.mean_minutes)],
+  }));
+  const timeColumns = [t("count"), t("fbMedian"), t("fbMean")];
+  const r = d.reopens || {}, dur = d.durable || {};
+  const reopens = r.resolved ? [
+    { label: t("fbResolvedTickets"), value: r.resolved, cells: [String(r.resolved), "–"] },
+    { label: t("fbReopenedTickets"), value: r.reopened, cells: [String(r.reopened), percent(r.rate)] },
+  ] : [];
+  const judged = dur.judged || 0;
+  const durable = judged || dur.not_yet_judged ? [
+    { label: t("fbDurable"), value: dur.durable, cells: [String(dur.durable), percent(dur.share)] },
+    { label: t("fbNotDurable", { days: dur.days ?? 7 }), value: judged - dur.durable, cells: [String(judged - dur.durable), judged ? percent(1 - dur.share) : "–"] },
+    { label: t("fbNotYetJudged"), value: dur.not_yet_judged, cells: [String(dur.not_yet_judged), "–"] },
+  ] : [];
+  return [
+    barChart(t("fbChartCsat"), csat, { columns: [t("fbAnswers"), t("fbMeanScore"), t("fbSatisfied")], note: t("fbCsatNote"), total: false }),
+    barChart(t("fbChartFirstResponse"), times(d.first_response), { columns: timeColumns, note: t("fbWorkingTimeNote"), total: false }),
+    barChart(t("fbChartResolution"), times(d.resolution), { columns: timeColumns, note: t("fbWorkingTimeNote"), total: false }),
+    barChart(t("fbChartReopens"), reopens, { columns: [t("count"), t("fbShare")], note: t("fbReopenRate", { rate: percent(r.rate) }), total: false }),
+    barChart(t("fbChartDurable"), durable, { columns: [t("count"), t("fbShare")], note: t("fbDurableNote", { days: dur.days ?? 7 }), total: false }),
+  ];
+}
+
+function barChart(title, items, options = {}) {
   const width = 420, rowH = 34, max = Math.max(1, ...items.map((x) => x.value));
   const short = (s) => (s.length > 60 ? `${s.slice(0, 57)}…` : s);
   const drawing = svg("svg", { viewBox: `0 0 ${width} ${Math.max(rowH, items.length * rowH)}`, class: "bars" },
@@ -161,10 +201,10 @@ function barChart(title, items) {
       return [
         svg("text", { x: 0, y: y + 12, class: "bar-label" }, short(String(x.label))),
         svg("rect", { x: 0, y: y + 16, width: w, height: 12, class: "bar" }),
-        svg("text", { x: w + 6, y: y + 27, class: "bar-value" }, String(x.value)),
+        svg("text", { x: w + 6, y: y + 27, class: "bar-value" }, String(x.shown ?? x.value)),
       ];
     }));
-  return chartFigure(title, items, drawing);
+  return chartFigure(title, items, drawing, options);
 }
 
 function columnChart(title, items) {

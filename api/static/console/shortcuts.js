@@ -18,6 +18,7 @@ const KEYS = [
   ["/", "keySearch"],
   ["?", "keyHelp"],
   ["Esc", "keyLeaveField"],
+  [() => t("pickerShortcut"), "keySavedReply"], // in the reply box itself (replies.js)
 ];
 
 const typing = (el) => el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
@@ -79,7 +80,7 @@ export function openHelp() {
   const dialog = $("#help");
   dialog.replaceChildren(
     h("h2", { id: "help-title" }, t("keysTitle")),
-    h("dl", { class: "keys" }, ...KEYS.map(([key, text]) => h("div", {}, h("dt", {}, h("kbd", {}, key)), h("dd", {}, t(text))))),
+    h("dl", { class: "keys" }, ...KEYS.map(([key, text]) => h("div", {}, h("dt", {}, h("kbd", {}, typeof key === "function" ? key() : key)), h("dd", {}, t(text))))),
     h("p", { class: "muted" }, t("keysNote")),
     h("form", { method: "dialog" }, h("button", { type: "submit" }, t("close"))));
   dialog.showModal();

@@ -4,6 +4,7 @@
 import { api, download, isMissing } from "./client.js";
 import { LANGS, formatTime, inLang, label, queueName, t } from "./i18n.js";
 import { refreshQueues, rememberPlace, tick } from "./queues.js";
+import { addSavedReplies, presenceRegion, watchPresence, watchTyping } from "./replies.js";
 import { sees, state } from "./store.js";
 import { linkified } from "../shared/linkify.js";
 import { $, fail, h, notify, quietFail, replaceKeepingFocus } from "./ui.js";
@@ -18,6 +19,7 @@ export async function openTicket(id, focus) {
     state.revealed = new Map();
     buildTicketView(id);
   }
+  watchPresence(id); // who else has it open; cleared when the agent leaves it
   await refreshTicket();
   // The page starts at the ticket's title, so the conversation and the reply box
   // under it fill the screen; the header and the alarms are a scroll away.
@@ -67,6 +69,9 @@ export function buildTicketView(id) {
     h("h3", { id: "files-title" }, t("filesTitle")), h("ul", { class: "files" }));
   part.reply = textForm("reply", "replyLabel", "sendReply", (text) => act("reply", { text }, "replySent"));
   part.note = textForm("note", "noteLabel", "addNote", (text) => act("notes", { text }, "noteAdded"));
+  addSavedReplies(part.reply, () => state.ticket); // Ctrl+Space, and a button
+  for (const form of [part.reply, part.note]) watchTyping(form.querySelector("textarea"));
+  part.presence = presenceRegion();
   part.suggestions = h("section", { class: "panel", "aria-labelledby": "sugg-title", hidden: true },
     h("h3", { id: "sugg-title" }, t("suggestionsTitle")), h("div", { class: "sugg-list" }));
   part.transferBox = panel("transfer-title", "transferTitle", part.transfer = transferForm());
@@ -81,6 +86,7 @@ export function buildTicketView(id) {
   // (one screen tall); what the agent looks up on the right.
   $("#ticket-body").replaceChildren(
     part.actions,
+    part.presence,
     h("div", { class: "columns" },
       h("div", { class: "conversation" },
         h("h3", { id: "conv-title" }, t("conversation")),

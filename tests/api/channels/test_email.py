@@ -431,7 +431,7 @@ def test_the_resolution_notice_reaches_the_user_by_mail_in_their_language(
     base = f"/api/v1/tickets/{ticket.id}"
     assert client.post(f"{base}/resolve", headers=agent).status_code == 200
     deliver(factory, settings)
-    _, notice = received(mail, desk.matti, 2)
+    _, notice, _question = received(mail, desk.matti, 3)
     assert f"Tapaus {ticket.id} on nyt ratkaistu" in body(notice)
     assert f"[Tiketti {ticket.id}]" in str(notice["Subject"])
 
@@ -558,7 +558,7 @@ def test_a_reply_to_a_resolved_case_reopens_it_and_a_new_mail_opens_a_new_one(
     base = f"/api/v1/tickets/{ticket.id}"
     client.post(f"{base}/resolve", headers=agent)
     deliver(factory, settings)
-    _, resolved = received(mail, desk.anna, 2)
+    _, resolved, _question = received(mail, desk.anna, 3)
 
     _send(
         mail,

@@ -88,9 +88,10 @@ def test_an_agent_works_a_ticket_from_queue_to_resolved(
     client.post(f"/api/v1/tickets/{ticket_id}/notes", json={"text": "soitin FMC:hen"}, headers=anna)
     done = client.post(f"/api/v1/tickets/{ticket_id}/resolve", headers=anna).json()
     assert done["status"] == "resolved"
-    # the user is told, in Finnish, that the case is closed and how to reopen it
-    assert [m["author"] for m in done["transcript"]] == ["user", "agent", "notice"]
-    assert done["transcript"][-1]["text"].startswith(f"Tapaus {ticket_id} on nyt ratkaistu")
+    # the user is told, in Finnish, that the case is closed and how to reopen it, and
+    # asked once how it went
+    assert [m["author"] for m in done["transcript"]] == ["user", "agent", "notice", "feedback"]
+    assert done["transcript"][-2]["text"].startswith(f"Tapaus {ticket_id} on nyt ratkaistu")
     assert [e["action"] for e in done["events"]] == [
         "opened",
         "claimed",
