@@ -33,6 +33,13 @@ def test_every_text_exists_in_every_language_and_fills_in() -> None:
                 "handling": "H",
                 "agent": "Anna",
                 "files": "kvitto.exe",
+                "title": "Inloggningen",
+                "text": "Fel hos leverantören",
+                "end": "10:00",
+                "day": 6,
+                "month": 12,
+                "hour": "09",
+                "minute": "30",
             }
             text = reply(key, language, **params)
             assert "{" not in text, key

@@ -573,7 +573,7 @@ def test_a_reply_to_a_resolved_case_reopens_it_and_a_new_mail_opens_a_new_one(
     assert [t.id for t in _tickets(factory)] == [ticket.id]
     assert client.get(base, headers=agent).json()["status"] == "open"  # back in its queue
     deliver(factory, settings)
-    _, _, reopened = received(mail, desk.anna, 3)
+    _, _, _question, reopened = received(mail, desk.anna, 4)
     assert f"Ärende {ticket.id} är öppnat igen" in body(reopened)
 
     client.post(f"{base}/claim", headers=agent)
