@@ -25,7 +25,9 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # One row per thing to say (e.g. "message-42"): enqueueing twice changes nothing.
     key: Mapped[str] = mapped_column(String(128), unique=True)
-    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    # The user's conversation (or the case's, for a message to a desk or a webhook);
+    # None only for what belongs to no case, such as a webhook endpoint's test ping.
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
     # The conversation's pseudonym (for per-number limits) and its sealed address.
     recipient: Mapped[str] = mapped_column(String(128), index=True)

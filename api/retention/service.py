@@ -261,17 +261,8 @@ def _anonymise_batches(job: Job, query: Any, kind: str) -> None:
         job.add(counts)
 
 
-# Conversations of the gateway's own, on no user's channel (the webhooks' test
-# pings): nobody's personal data, and their owners find them by sender.
-SYSTEM_CHANNELS = ("webhook",)
-
-
 def _not_anonymised() -> Any:
     return ~Conversation.sender.startswith(ANONYMISED)
-
-
-def _of_users() -> Any:
-    return Conversation.channel.not_in(SYSTEM_CHANNELS)
 
 
 def _has_ticket() -> Any:
@@ -465,7 +456,7 @@ def _trackers(job: Job) -> None:
     def query(after: int) -> Any:
         return (
             select(Conversation.id)
-            .where(Conversation.id > after, _of_users(), due, ~emptied)
+            .where(Conversation.id > after, due, ~emptied)
             .order_by(Conversation.id)
         )
 

@@ -26,7 +26,6 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
 from api.agents.models import Agent
-from api.conversations.models import Conversation
 from api.database import utcnow
 from api.outbox.models import OutboxMessage, OutboxStatus
 from api.tickets.models import AuditEvent, Ticket, TicketStatus
@@ -103,7 +102,7 @@ def queue_delivery(
     key: str,
     kind: str,
     text: str,
-    conversation_id: int,
+    conversation_id: int | None,
 ) -> OutboxMessage:
     """One outbox row for `endpoint` (its sealed URL as the address). The caller commits."""
     row = OutboxMessage(
@@ -166,31 +165,3 @@ def _forget_rolled_back(db: Session, _previous: Any) -> None:
 
 orm_event.listen(Session, "after_flush_postexec", _queue_flushed)
 orm_event.listen(Session, "after_soft_rollback", _forget_rolled_back)
-
-
-# A test ping belongs to no case, but an outbox row belongs to a conversation:
-# pings share one of their own, on no user's channel, dated before any period the
-# dashboard counts so it never shows in the statistics.
-_PING_CHANNEL, _PING_SENDER = "webhook", "webhook:ping"
-_PING_DATE: Final = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-def ping_conversation(db: Session) -> Conversation:
-    """The conversation test pings are queued on (made the first time)."""
-    found = db.scalars(
-        select(Conversation).where(
-            Conversation.channel == _PING_CHANNEL, Conversation.sender == _PING_SENDER
-        )
-    ).first()
-    if found is not None:
-        return found
-    conversation = Conversation(
-        channel=_PING_CHANNEL,
-        sender=_PING_SENDER,
-        language="en",
-        created_at=_PING_DATE,
-        last_message_at=_PING_DATE,
-    )
-    db.add(conversation)
-    db.flush()
-    return conversation

@@ -27,7 +27,6 @@ from api.webhooks.events import (
     PING,
     body,
     delivery_key,
-    ping_conversation,
     queue_delivery,
     recipient,
 )
@@ -215,7 +214,7 @@ def ping(*, db: Session, endpoint: WebhookEndpoint) -> OutboxMessage:
         key=delivery_key(endpoint.id, ping_id),
         kind=PING,
         text=body(PING, now, {"endpoint": endpoint.id, "ping": ping_id}),
-        conversation_id=ping_conversation(db).id,
+        conversation_id=None,  # a ping belongs to no case
     )
     db.commit()
     return row

@@ -280,6 +280,10 @@ export function leavePresence() {
   clearTimeout(presence.idle);
   const id = presence.id;
   presence.id = null;
+  sendLeave(id);
+}
+
+function sendLeave(id) {
   if (!state.user) return; // logged out: the token is gone, and the entry expires
   fetch(presenceUrl(id), {
     method: "DELETE", keepalive: true, headers: { Authorization: `Bearer ${state.user.token}` },
@@ -302,7 +306,16 @@ function setTyping(typing) {
   tickPresence(true);
 }
 
-async function tickPresence(beat = false) {
+// One presence request at a time, in order: a heartbeat still on its way must not
+// arrive after the typing flag that followed it and take it back.
+let inOrder = Promise.resolve();
+
+function tickPresence(beat = false) {
+  inOrder = inOrder.then(() => beatOnce(beat)).catch(() => {}); // a failure must not stop the rest
+  return inOrder;
+}
+
+async function beatOnce(beat) {
   const id = presence.id;
   if (id == null || !state.user) return;
   const due = beat || Date.now() - presence.lastBeat >= presence.every;
@@ -315,6 +328,8 @@ async function tickPresence(beat = false) {
     if (isMissing(err)) leavePresence(); // not on this server: nothing to tell
     return;
   }
+  // Left while the heartbeat was on its way: it may have come after the leave.
+  if (due && presence.id !== id) return sendLeave(id);
   if (due) presence.lastBeat = Date.now();
   if (data.heartbeat_seconds) presence.every = data.heartbeat_seconds * 1000;
   if (presence.id === id) renderPresence(data.agents || []);
