@@ -274,12 +274,8 @@ export async function undoResolve(id = state.ticket?.id) {
 
 // What the server says applies now; an older server without the list gets the
 // same rules worked out here.
-function actionsOf(data) {
-  if (Array.isArray(data.actions)) return new Set(data.actions);
-  const mine = data.assigned_agent_id === state.user.id || state.user.role === "admin";
-  const all = { open: ["claim", "note", "transfer", "priority", "reply"], resolved: ["reopen", "note"] };
-  return new Set(all[data.status] || (mine ? ["resolve", "release", "reply", "note", "transfer", "priority"] : ["note"]));
-}
+// What the agent may do now: the server says (its table of transitions), never the page.
+const actionsOf = (data) => new Set(data.actions || []);
 
 function claimedText(data) {
   if (data.status !== "claimed") return label("status_", data.status);

@@ -142,12 +142,14 @@ function registerForm() {
       h("p", { id: "wh-url-help", class: "muted" }, t("whUrlHelp")),
       h("label", { for: "wh-description" }, t("whDescription")),
       h("input", { id: "wh-description", name: "description", maxlength: 200 })),
-    h("fieldset", {}, h("legend", {}, t("whEventsLegend")), h("p", { class: "muted" }, t("whEventsHelp")), ...checks),
-    h("label", { class: "check" }, h("input", { type: "checkbox", name: "allow_http" }), " ", t("whAllowHttp")),
-    h("label", { class: "check" }, h("input", {
+    h("fieldset", {}, h("legend", {}, t("whEventsLegend")), h("p", { class: "muted" }, t("whEventsHelp")),
+      h("div", { class: "row" }, ...checks)), // side by side: far enough apart (WCAG 2.5.8)
+    // Each in a paragraph of its own, so that the two checkboxes are not too close (WCAG 2.5.8).
+    h("p", {}, h("label", { class: "check" }, h("input", { type: "checkbox", name: "allow_http" }), " ", t("whAllowHttp"))),
+    h("p", {}, h("label", { class: "check" }, h("input", {
       type: "checkbox", name: "allow_private_network", "aria-describedby": "wh-private-warning",
       onchange: (e) => { warning.hidden = !e.target.checked; },
-    }), " ", t("whAllowPrivate")),
+    }), " ", t("whAllowPrivate"))),
     warning,
     h("p", {}, h("button", { type: "submit" }, t("whRegister"))));
   form.addEventListener("submit", async (event) => {
