@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -499,3 +499,27 @@ def test_an_admin_turns_an_unanswered_question_into_a_draft_or_dismisses_it(
     draft = page.locator("article.draft").filter(has_text="Byta lösenord i Mina sidor")
     expect(draft).to_contain_text(asked["question"])
     expect(draft).to_contain_text("från en obesvarad fråga")
+
+
+def test_the_login_waits_for_the_console_and_never_puts_the_password_in_the_address(
+    laptop: Page, stack: Stack, db: Session
+) -> None:
+    agent = _agent(db, queues=["driver"])
+    page = laptop
+    held: list[Route] = []  # the console's script, kept back until the form is filled
+    page.route("**/static/console/main.js", lambda route: held.append(route))
+    page.goto(f"{stack.api}/console", wait_until="commit")
+    button = page.get_by_role("button", name="Logga in")
+    expect(button).to_be_disabled()
+    page.get_by_label("Användarnamn").fill(agent.username)
+    page.get_by_label("Lösenord").fill(agent.password)
+    page.get_by_label("Lösenord").press("Enter")  # before the console can take it
+    expect(button).to_be_disabled()
+    assert len(held) == 1
+    held[0].continue_()
+    expect(button).to_be_enabled()
+    button.click()
+    expect(page.locator("#who")).to_contain_text(agent.name)
+    # Had the browser sent the form itself, the page would have reloaded with the
+    # password in its address.
+    assert agent.password not in page.url

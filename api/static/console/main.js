@@ -211,11 +211,15 @@ async function poll() {
 }
 
 async function init() {
+  // The login form is on the page from the start: it works only once the script has
+  // it (its button stays disabled until then), so a quick submit can never fall
+  // through to the browser's own (which would put the password in the address).
+  $("#login-form").addEventListener("submit", login);
+  $("#login-form").querySelector('[type="submit"]').disabled = false;
   await loadTexts();
   whenUnauthorised(() => logout(t("sessionExpired")));
   applyTexts();
   $("#lang").addEventListener("change", (e) => changeLanguage(e.target.value));
-  $("#login-form").addEventListener("submit", login);
   $("#logout").addEventListener("click", signOut);
   $("#help-open").addEventListener("click", () => import("./shortcuts.js").then((m) => m.openHelp()));
   window.addEventListener("hashchange", () => {
