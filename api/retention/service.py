@@ -372,23 +372,26 @@ def _originals(job: Job) -> None:
         )
 
 
-def _audit(job: Job) -> None:
-    """Audit events past their time: deleted."""
-    cutoff = job.cutoff(job.settings.retention_audit_days)
+def _delete_older(job: Job, name: str, model: Any, stamp: Any, days: int) -> None:
+    """Rows of `model` whose `stamp` is past `days`: deleted, batch by batch, counted
+    as `name` (for tables nothing else refers to)."""
+    cutoff = job.cutoff(days)
     if cutoff is None:
         return
 
     def query(after: int) -> Any:
-        return (
-            select(AuditEvent.id)
-            .where(AuditEvent.id > after, AuditEvent.created_at < cutoff)
-            .order_by(AuditEvent.id)
-        )
+        return select(model.id).where(model.id > after, stamp < cutoff).order_by(model.id)
 
-    job.counts.setdefault("audit_events", 0)
+    job.counts.setdefault(name, 0)
     for ids in job.batches(query):
-        job.db.execute(delete(AuditEvent).where(AuditEvent.id.in_(ids)))
-        job.add({"audit_events": len(ids)})
+        job.db.execute(delete(model).where(model.id.in_(ids)))
+        job.add({name: len(ids)})
+
+
+def _audit(job: Job) -> None:
+    """Audit events past their time: deleted."""
+    days = job.settings.retention_audit_days
+    _delete_older(job, "audit_events", AuditEvent, AuditEvent.created_at, days)
 
 
 def _outbox(job: Job) -> None:
@@ -422,21 +425,8 @@ def _outbox(job: Job) -> None:
 
 def _receipts(job: Job) -> None:
     """Channel receipts past their time (they only tell redeliveries apart): deleted."""
-    cutoff = job.cutoff(job.settings.retention_receipt_days)
-    if cutoff is None:
-        return
-
-    def query(after: int) -> Any:
-        return (
-            select(InboundReceipt.id)
-            .where(InboundReceipt.id > after, InboundReceipt.received_at < cutoff)
-            .order_by(InboundReceipt.id)
-        )
-
-    job.counts.setdefault("receipts", 0)
-    for ids in job.batches(query):
-        job.db.execute(delete(InboundReceipt).where(InboundReceipt.id.in_(ids)))
-        job.add({"receipts": len(ids)})
+    days = job.settings.retention_receipt_days
+    _delete_older(job, "receipts", InboundReceipt, InboundReceipt.received_at, days)
 
 
 def _trackers(job: Job) -> None:

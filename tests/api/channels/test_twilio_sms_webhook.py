@@ -13,7 +13,6 @@ from xml.etree import ElementTree
 
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -23,8 +22,7 @@ from api.main import create_app
 from api.outbox.models import OutboxMessage
 from bot.channels.sms import segments
 from bot.replies import reply
-from tests.api.channels.twilio_signing import signed, sms_params
-from tests.conftest import TWILIO_NUMBER, TWILIO_SID, TWILIO_TOKEN
+from tests.api.channels.twilio_signing import signed, sms_params, with_twilio
 
 PATH = "/api/v1/channels/twilio/sms"
 URL = f"http://testserver{PATH}"  # TestClient's host is the public URL here
@@ -35,16 +33,7 @@ _sids = count(1)
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return settings.model_copy(
-        update={
-            "public_url": "http://testserver",
-            "address_key": SecretStr("test-address-key"),
-            "twilio_account_sid": TWILIO_SID,
-            "twilio_auth_token": SecretStr(TWILIO_TOKEN),
-            "twilio_from_number": TWILIO_NUMBER,
-            "sms_per_number_per_hour": LIMIT,
-        }
-    )
+    return with_twilio(settings, sms_per_number_per_hour=LIMIT)
 
 
 def sms(client: TestClient, number: str, body: str, sid: str | None = None) -> list[str]:

@@ -3,9 +3,28 @@ twilio's own `RequestValidator` (the signature covers the URL and the fields).""
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import SecretStr
 from twilio.request_validator import SIGNATURE_HEADER, RequestValidator
 
-from tests.conftest import TWILIO_SID, TWILIO_TOKEN
+from api.config import Settings
+from tests.conftest import TWILIO_NUMBER, TWILIO_SID, TWILIO_TOKEN
+
+
+def with_twilio(settings: Settings, **more: Any) -> Settings:
+    """`settings` for the in-process app (public URL http://testserver) with the test
+    Twilio account and an address key, plus `more`."""
+    return settings.model_copy(
+        update={
+            "public_url": "http://testserver",
+            "address_key": SecretStr("test-address-key"),
+            "twilio_account_sid": TWILIO_SID,
+            "twilio_auth_token": SecretStr(TWILIO_TOKEN),
+            "twilio_from_number": TWILIO_NUMBER,
+            **more,
+        }
+    )
 
 
 def signed(url: str, params: dict[str, str], token: str = TWILIO_TOKEN) -> dict[str, str]:

@@ -14,7 +14,6 @@ from xml.etree import ElementTree
 
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,9 +30,8 @@ from api.outbox.models import OutboxMessage, OutboxStatus
 from api.tickets import service as tickets
 from api.tickets.models import Ticket
 from bot.replies import reply
-from tests.api.channels.twilio_signing import signed, sms_params
+from tests.api.channels.twilio_signing import signed, sms_params, with_twilio
 from tests.api.desk import logged_in, ticket_on
-from tests.conftest import TWILIO_NUMBER, TWILIO_SID, TWILIO_TOKEN
 from tests.web_chat import WebChat
 
 UNDO = timedelta(seconds=30)
@@ -45,16 +43,7 @@ _sids = count(1)
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return settings.model_copy(
-        update={
-            "public_url": "http://testserver",
-            "address_key": SecretStr("test-address-key"),
-            "twilio_account_sid": TWILIO_SID,
-            "twilio_auth_token": SecretStr(TWILIO_TOKEN),
-            "twilio_from_number": TWILIO_NUMBER,
-            "resolve_undo_seconds": UNDO.total_seconds(),
-        }
-    )
+    return with_twilio(settings, resolve_undo_seconds=UNDO.total_seconds())
 
 
 @pytest.fixture

@@ -26,9 +26,9 @@ from api.conversations.models import Conversation, Message
 from api.mail.parse import IncomingMail
 from api.outbox.models import OutboxMessage
 from bot.replies import reply
-from tests.api.channels.twilio_signing import signed, sms_params
+from tests.api.channels.twilio_signing import signed, sms_params, with_twilio
 from tests.api.incidents.helpers import LOGIN_TROUBLE, admin_login, publish
-from tests.conftest import TELEGRAM_SECRET, TELEGRAM_TOKEN, TWILIO_NUMBER, TWILIO_SID, TWILIO_TOKEN
+from tests.conftest import TELEGRAM_SECRET, TELEGRAM_TOKEN
 from tests.web_chat import WebChat
 
 LOGIN_SV = "Jag kan inte logga in i chaufförsklienten"
@@ -38,16 +38,10 @@ _ids = count(random.randrange(10**6, 9 * 10**6))
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return settings.model_copy(
-        update={
-            "public_url": "http://testserver",
-            "address_key": SecretStr("test-address-key"),
-            "twilio_account_sid": TWILIO_SID,
-            "twilio_auth_token": SecretStr(TWILIO_TOKEN),
-            "twilio_from_number": TWILIO_NUMBER,
-            "telegram_bot_token": SecretStr(TELEGRAM_TOKEN),
-            "telegram_secret_token": SecretStr(TELEGRAM_SECRET),
-        }
+    return with_twilio(
+        settings,
+        telegram_bot_token=SecretStr(TELEGRAM_TOKEN),
+        telegram_secret_token=SecretStr(TELEGRAM_SECRET),
     )
 
 
